@@ -1,0 +1,122 @@
+"""The access rule, written once: holding a post in an organisation manages its subtree.
+
+- A superuser manages everything.
+- A member holding a current post (Tenure in force) in organisation X manages X and every
+  organisation below it, and every member in that subtree.
+- Every member sees their own record.
+Views, the Wagtail admin, the API and tasks all ask these functions; none re-states the rule.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Member, Organisation, Tenure, current_tenure_q
+
+_CACHE_ATTR = "_orgchart_managed_paths"
+
+
+def _compress(paths: list[str]) -> tuple[str, ...]:
+    """Drop paths already covered by an ancestor path in the list."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(p) for p in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def managed_paths(user) -> tuple[str, ...]:
+    """Tree paths of the subtrees `user` manages; ("",) means the whole tree. Cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        paths: tuple[str, ...] = ("",)
+    else:
+        paths = _compress(
+            list(
+                Tenure.objects.filter(
+                    current_tenure_q(),
+                    member__user=user,
+                    member__left_on__isnull=True,
+                    post__organisation__closed_on__isnull=True,
+                ).values_list("post__organisation__path", flat=True)
+            )
+        )
+    setattr(user, _CACHE_ATTR, paths)
+    return paths
+
+
+def forget(user) -> None:
+    """Drop the cached paths, e.g. after an appointment changes within one request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def subtree_q(paths: tuple[str, ...], field: str = "path") -> Q:
+    """A Q matching rows whose `field` path lies in any of `paths`; matches nothing if none."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def is_manager(user) -> bool:
+    return bool(managed_paths(user))
+
+
+def is_street_manager(user) -> bool:
+    """Manages a whole tree root (the street) or everything."""
+    return any(len(p) <= Organisation.steplen for p in managed_paths(user))
+
+
+def can_manage(user, org: Organisation) -> bool:
+    return any(org.path.startswith(p) for p in managed_paths(user))
+
+
+def manageable_organisations(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(subtree_q(managed_paths(user)))
+
+
+def member_for(user) -> Member | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+def managed_members(user) -> QuerySet[Member]:
+    return Member.objects.filter(subtree_q(managed_paths(user), "organisation__path"))
+
+
+def visible_members(user) -> QuerySet[Member]:
+    """Members `user` may read: those in managed subtrees, and their own record."""
+    q = subtree_q(managed_paths(user), "organisation__path")
+    if user is not None and user.is_authenticated:
+        q |= Q(user=user)
+    return Member.objects.filter(q)
+
+
+def can_view_member(user, member: Member) -> bool:
+    return can_manage(user, member.organisation) or (
+        user is not None and user.is_authenticated and member.user_id == user.pk
+    )
+
+
+def can_edit_member(user, member: Member) -> bool:
+    return can_manage(user, member.organisation)
+
+
+def can_see_personal_data(user, member: Member) -> bool:
+    """Full ID number and mobile: the member's managers and the member themself."""
+    return can_view_member(user, member)
+
+
+def can_view_members_of(user, org: Organisation) -> bool:
+    return can_manage(user, org)

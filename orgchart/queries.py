@@ -1,0 +1,134 @@
+"""Reads shared by pages, the API, exports and benchmarks: subtree statistics and the tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import (
+    LOW_EDUCATION,
+    Education,
+    Gender,
+    Member,
+    MemberCategory,
+    Organisation,
+    OrgKind,
+    Post,
+    Tenure,
+    current_tenure_q,
+)
+
+
+@dataclass
+class SubtreeStatistics:
+    organisation_id: int
+    members: int = 0
+    aged_60_plus: int = 0
+    low_education: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_gender: dict[str, int] = field(default_factory=dict)
+    by_education: dict[str, int] = field(default_factory=dict)
+    posts_filled: int = 0
+    posts_vacant: int = 0
+    organisations_by_kind: dict[str, int] = field(default_factory=dict)
+    vacant_secretaries: int = 0
+
+    @property
+    def share_aged_60_plus(self) -> float:
+        return self.aged_60_plus / self.members if self.members else 0.0
+
+    @property
+    def share_low_education(self) -> float:
+        return self.low_education / self.members if self.members else 0.0
+
+
+    def as_dict(self) -> dict:
+        return {
+            "organisation_id": self.organisation_id,
+            "members": self.members,
+            "aged_60_plus": self.aged_60_plus,
+            "share_aged_60_plus": round(self.share_aged_60_plus, 4),
+            "low_education": self.low_education,
+            "share_low_education": round(self.share_low_education, 4),
+            "by_category": self.by_category,
+            "by_gender": self.by_gender,
+            "by_education": self.by_education,
+            "posts_filled": self.posts_filled,
+            "posts_vacant": self.posts_vacant,
+            "vacant_secretaries": self.vacant_secretaries,
+            "organisations_by_kind": self.organisations_by_kind,
+        }
+
+
+def sixty_cutoff(day: dt.date) -> dt.date:
+    """Members born on or before this date are 60 or older on `day`."""
+    try:
+        return day.replace(year=day.year - 60)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 60, day=28)
+
+
+def subtree_statistics(org: Organisation, day: dt.date | None = None) -> SubtreeStatistics:
+    """Figures for `org` and everything below it, in three queries whatever the tree's size."""
+    day = day or timezone.localdate()
+    members = Member.objects.active().filter(organisation__path__startswith=org.path)
+    aggregates = {
+        "members": Count("pk"),
+        "aged_60_plus": Count("pk", filter=Q(birth_date__lte=sixty_cutoff(day))),
+        "low_education": Count("pk", filter=Q(education__in=LOW_EDUCATION)),
+    }
+    for prefix, field_name, choices in (
+        ("category", "category", MemberCategory),
+        ("gender", "gender", Gender),
+        ("education", "education", Education),
+    ):
+        for value in choices.values:
+            aggregates[f"{prefix}__{value}"] = Count("pk", filter=Q(**{field_name: value}))
+    row = members.aggregate(**aggregates)
+
+    stats = SubtreeStatistics(organisation_id=org.pk)
+    stats.members = row["members"]
+    stats.aged_60_plus = row["aged_60_plus"]
+    stats.low_education = row["low_education"]
+    stats.by_category = {v: row[f"category__{v}"] for v in MemberCategory.values}
+    stats.by_gender = {v: row[f"gender__{v}"] for v in Gender.values}
+    stats.by_education = {v: row[f"education__{v}"] for v in Education.values}
+
+    filled = Exists(Tenure.objects.filter(current_tenure_q(day=day), post=OuterRef("pk")))
+    posts = (
+        Post.objects.filter(organisation__path__startswith=org.path, organisation__closed_on__isnull=True)
+        .aggregate(
+            filled=Count("pk", filter=filled),
+            vacant=Count("pk", filter=~filled),
+            vacant_secretaries=Count("pk", filter=~filled & Q(title="secretary")),
+        )
+    )
+    stats.posts_filled = posts["filled"]
+    stats.posts_vacant = posts["vacant"]
+    stats.vacant_secretaries = posts["vacant_secretaries"]
+
+    by_kind = (
+        Organisation.objects.filter(path__startswith=org.path, closed_on__isnull=True)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["kind"]: row["n"] for row in by_kind}
+    stats.organisations_by_kind = {kind: counts.get(kind, 0) for kind in OrgKind.values}
+    return stats
+
+
+def tree_rows(root: Organisation | None = None, include_closed: bool = False) -> list[Organisation]:
+    """The tree (or one subtree) in path order, in one query."""
+    qs = Organisation.objects.all() if root is None else Organisation.objects.filter(path__startswith=root.path)
+    if not include_closed:
+        qs = qs.filter(closed_on__isnull=True)
+    return list(qs.order_by("path"))
+
+
+def street_root() -> Organisation | None:
+    """The first street committee root: the street the portal serves."""
+    return Organisation.objects.filter(depth=1, kind=OrgKind.STREET).order_by("path").first()

@@ -1,0 +1,348 @@
+"""Every operation that changes the organisation tree, members, posts and transfers.
+
+Tree writes are serialised: treebeard computes new paths from what it reads, so two concurrent
+writers can pick the same path or leave `numchild` wrong. Each tree write runs in its own
+transaction holding one PostgreSQL advisory lock, re-reads the nodes it touches under the lock,
+and is retried when the database aborts it (deadlock, serialisation failure, SQLite busy).
+
+Functions that take `actor` check the access rule (orgchart.access) for that user and raise
+PermissionDenied; callers acting as the system (seed, tasks already checked) pass None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import (
+    MEMBER_ORG_KINDS,
+    Member,
+    Organisation,
+    OrgKind,
+    Post,
+    Tenure,
+    Transfer,
+    TransferKind,
+    current_tenure_q,
+    kind_may_sit_under,
+)
+from .validators import validate_id_number
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TREE_LOCK_KEY = 7_201_100  # any constant; names the "organisation tree" advisory lock
+MAX_ATTEMPTS = 8
+
+
+def _lock_tree() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+
+
+def run_tree_write(fn: Callable[[], T]) -> T:
+    """Run `fn` in a transaction holding the tree lock; retry what the database aborts."""
+    if connection.in_atomic_block:
+        # Inside a caller's transaction a retry cannot restart the work; lock and run once.
+        _lock_tree()
+        return fn()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                _lock_tree()
+                return fn()
+        except (OperationalError, IntegrityError) as exc:
+            if attempt == MAX_ATTEMPTS:
+                raise
+            log.warning("tree write aborted (%s), retry %d", exc, attempt)
+            time.sleep(min(0.05 * 2**attempt, 1.0) * random.random())
+    raise AssertionError("unreachable")
+
+
+def _require_manage(actor, org: Organisation) -> None:
+    if actor is not None and not access.can_manage(actor, org):
+        raise PermissionDenied(_("You do not manage this organisation."))
+
+
+def _fresh(org: Organisation) -> Organisation:
+    return Organisation.objects.get(pk=org.pk)
+
+
+def _validate_org_fields(org: Organisation, exclude: list[str] | None = None) -> None:
+    org.full_clean(exclude=["path", "depth", "numchild", *(exclude or [])])
+
+
+def create_organisation(
+    *, parent: Organisation | None, name: str, kind: str, code: str, actor=None, **fields: Any
+) -> Organisation:
+    """Add an organisation under `parent` (or a new street root when parent is None)."""
+    if parent is None:
+        if actor is not None and not actor.is_superuser:
+            raise PermissionDenied(_("Only a system administrator may create a new street."))
+    else:
+        _require_manage(actor, parent)
+
+    def write() -> Organisation:
+        fresh_parent = _fresh(parent) if parent is not None else None
+        if fresh_parent is not None and fresh_parent.is_closed:
+            raise ValidationError({"parent": _("The parent organisation is closed.")})
+        if not kind_may_sit_under(kind, fresh_parent.kind if fresh_parent else None):
+            raise ValidationError({"kind": _kind_error(kind, fresh_parent)})
+        candidate = Organisation(name=name, kind=kind, code=code, **fields)
+        _validate_org_fields(candidate)
+        if fresh_parent is None:
+            return Organisation.add_root(instance=candidate)
+        return fresh_parent.add_child(instance=candidate)
+
+    return run_tree_write(write)
+
+
+def _kind_error(kind: str, parent: Organisation | None) -> str:
+    label = OrgKind(kind).label if kind in OrgKind.values else kind
+    if parent is None:
+        return _("A %(kind)s cannot be a top-level organisation; only a street committee can.") % {"kind": label}
+    return _("A %(kind)s cannot sit under a %(parent)s.") % {"kind": label, "parent": parent.get_kind_display()}
+
+
+def update_organisation(org: Organisation, *, actor=None, **fields: Any) -> Organisation:
+    """Change an organisation's own fields (name, code, address...) — not its place in the tree."""
+    _require_manage(actor, org)
+    forbidden = {"path", "depth", "numchild", "kind", "closed_on"} & fields.keys()
+    if forbidden:
+        raise ValidationError(_("Use move or close to change %(fields)s.") % {"fields": ", ".join(sorted(forbidden))})
+
+    def write() -> Organisation:
+        fresh = _fresh(org)
+        for name, value in fields.items():
+            setattr(fresh, name, value)
+        _validate_org_fields(fresh)
+        fresh.save(update_fields=[*fields.keys(), "updated_at"])
+        return fresh
+
+    return run_tree_write(write)
+
+
+def rename_organisation(org: Organisation, name: str, *, actor=None) -> Organisation:
+    return update_organisation(org, name=name, actor=actor)
+
+
+def move_organisation(org: Organisation, new_parent: Organisation, *, actor=None) -> Organisation:
+    """Move `org` and its subtree to the last place under `new_parent`."""
+    _require_manage(actor, org)
+    _require_manage(actor, new_parent)
+
+    def write() -> Organisation:
+        node, target = _fresh(org), _fresh(new_parent)
+        if target.path.startswith(node.path):
+            raise ValidationError({"parent": _("An organisation cannot be moved under itself or its own subtree.")})
+        if target.is_closed:
+            raise ValidationError({"parent": _("The parent organisation is closed.")})
+        if not kind_may_sit_under(node.kind, target.kind):
+            raise ValidationError({"parent": _kind_error(node.kind, target)})
+        node.move(target, pos="last-child")
+        return _fresh(node)
+
+    return run_tree_write(write)
+
+
+def close_organisation(org: Organisation, *, on: dt.date | None = None, actor=None) -> Organisation:
+    """Close `org` and its open descendants; history (members' transfers, posts) is kept.
+
+    Refused while active members still belong to the subtree: transfer them first.
+    """
+    _require_manage(actor, org)
+    on = on or timezone.localdate()
+
+    def write() -> Organisation:
+        node = _fresh(org)
+        if node.is_closed:
+            raise ValidationError(_("This organisation is already closed."))
+        active = Member.objects.active().filter(organisation__path__startswith=node.path).count()
+        if active:
+            raise ValidationError(
+                _("%(count)d active members still belong to this organisation; transfer them first.")
+                % {"count": active}
+            )
+        Organisation.objects.filter(path__startswith=node.path, closed_on__isnull=True).update(closed_on=on)
+        Tenure.objects.filter(current_tenure_q(), post__organisation__path__startswith=node.path).update(
+            ended_on=on - dt.timedelta(days=1)
+        )
+        return _fresh(node)
+
+    return run_tree_write(write)
+
+
+def reopen_organisation(org: Organisation, *, actor=None) -> Organisation:
+    _require_manage(actor, org)
+
+    def write() -> Organisation:
+        node = _fresh(org)
+        parent = node.get_parent()
+        if parent is not None and parent.is_closed:
+            raise ValidationError(_("Reopen the parent organisation first."))
+        Organisation.objects.filter(pk=node.pk).update(closed_on=None)
+        return _fresh(node)
+
+    return run_tree_write(write)
+
+
+# Members ------------------------------------------------------------------------------------
+
+
+def _check_member(member: Member, id_number: str | None) -> None:
+    if id_number:
+        validate_id_number(id_number, member.birth_date)
+        member.set_id_number(id_number)
+        clash = Member.objects.filter(id_number_hash=member.id_number_hash).exclude(pk=member.pk)
+        if clash.exists():
+            raise ValidationError({"id_number": _("A member with this ID number is already registered.")})
+    member.full_clean(exclude=["id_number_masked"] if id_number else None)
+
+
+@transaction.atomic
+def create_member(*, id_number: str | None = None, actor=None, **fields: Any) -> Member:
+    """Register a member; `organisation` must be a branch or a party group the actor manages."""
+    member = Member(**fields)
+    if member.organisation_id:
+        _require_manage(actor, member.organisation)
+    _check_member(member, id_number)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def update_member(member: Member, *, id_number: str | None = None, actor=None, **fields: Any) -> Member:
+    """Change a member's details. Moving between branches goes through transfer_member."""
+    _require_manage(actor, member.organisation)
+    if "organisation" in fields or "organisation_id" in fields:
+        raise ValidationError(_("Use a transfer to move a member to another branch."))
+    for name, value in fields.items():
+        setattr(member, name, value)
+    _check_member(member, id_number)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def transfer_member(
+    member: Member,
+    *,
+    to_organisation: Organisation | None = None,
+    outside_organisation: str = "",
+    on: dt.date | None = None,
+    reason: str = "",
+    actor=None,
+) -> Transfer:
+    """Move a member to another branch in the street, or out of the street; history is kept."""
+    member = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
+    on = on or timezone.localdate()
+    _require_manage(actor, member.organisation)
+    if not member.is_active:
+        raise ValidationError(_("This member has already left the street."))
+    if to_organisation is None and not outside_organisation.strip():
+        raise ValidationError(_("Give the branch to transfer to, or the organisation outside the street."))
+    if on > timezone.localdate():
+        raise ValidationError(_("A transfer cannot be dated in the future."))
+    transfer = Transfer(
+        member=member,
+        from_organisation=member.organisation,
+        transferred_on=on,
+        reason=reason,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    if to_organisation is not None:
+        _require_manage_receiving(actor, to_organisation)
+        if to_organisation.kind not in MEMBER_ORG_KINDS:
+            raise ValidationError(_("A member must belong to a party branch or a party group."))
+        if to_organisation.is_closed:
+            raise ValidationError(_("This organisation is closed; choose an open branch."))
+        if to_organisation.pk == member.organisation_id:
+            raise ValidationError(_("The member already belongs to this branch."))
+        transfer.kind = TransferKind.WITHIN
+        transfer.to_organisation = to_organisation
+        member.organisation = to_organisation
+    else:
+        transfer.kind = TransferKind.OUT
+        transfer.outside_organisation = outside_organisation.strip()
+        member.left_on = on
+        Tenure.objects.filter(current_tenure_q(), member=member).update(ended_on=on - dt.timedelta(days=1))
+    transfer.save()
+    member.save(update_fields=["organisation", "left_on", "updated_at"])
+    return transfer
+
+
+def _require_manage_receiving(actor, to_organisation: Organisation) -> None:
+    # A secretary may send a member to a branch elsewhere in the street: the receiving side
+    # is recorded, but the sender needs to manage only the member's current branch.
+    if actor is not None and not access.is_manager(actor):
+        raise PermissionDenied(_("You do not manage this organisation."))
+
+
+@transaction.atomic
+def transfer_in(
+    *, outside_organisation: str, on: dt.date | None = None, reason: str = "", actor=None, id_number=None, **fields
+) -> Member:
+    """Register a member whose organisational relation comes from outside the street."""
+    if not outside_organisation.strip():
+        raise ValidationError(_("Give the organisation the member comes from."))
+    member = create_member(id_number=id_number, actor=actor, **fields)
+    Transfer.objects.create(
+        member=member,
+        kind=TransferKind.IN,
+        to_organisation=member.organisation,
+        outside_organisation=outside_organisation.strip(),
+        transferred_on=on or timezone.localdate(),
+        reason=reason,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    return member
+
+
+# Posts --------------------------------------------------------------------------------------
+
+
+def ensure_post(org: Organisation, title: str) -> Post:
+    post, _created = Post.objects.get_or_create(organisation=org, title=title)
+    return post
+
+
+@transaction.atomic
+def appoint(
+    post: Post, member: Member, *, started_on: dt.date | None = None, ended_on: dt.date | None = None, actor=None
+) -> Tenure:
+    """Give `post` to `member`, ending whoever held it the day before."""
+    post = Post.objects.select_for_update().select_related("organisation").get(pk=post.pk)
+    _require_manage(actor, post.organisation)
+    started_on = started_on or timezone.localdate()
+    if post.organisation.is_closed:
+        raise ValidationError(_("This organisation is closed."))
+    if not member.is_active:
+        raise ValidationError(_("This member has left the street and cannot hold a post."))
+    tenure = Tenure(post=post, member=member, started_on=started_on, ended_on=ended_on)
+    tenure.full_clean()
+    Tenure.objects.filter(current_tenure_q(day=started_on), post=post).update(
+        ended_on=started_on - dt.timedelta(days=1)
+    )
+    tenure.save()
+    if actor is not None:
+        access.forget(actor)
+    return tenure
+
+
+@transaction.atomic
+def vacate(post: Post, *, on: dt.date | None = None, actor=None) -> int:
+    """Leave `post` vacant from `on` (today by default): the holder's last day is the day before."""
+    _require_manage(actor, post.organisation)
+    on = on or timezone.localdate()
+    return Tenure.objects.filter(current_tenure_q(), post=post).update(ended_on=on - dt.timedelta(days=1))

@@ -1,0 +1,46 @@
+"""Shared fixtures: a small street, and users in every role of the access rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgchart.models import OrgKind
+from tests.factories.orgchart import MemberFactory, UserFactory, make_org, make_post_holder
+
+
+@pytest.fixture
+def street(db):
+    """A street with two communities, each with a branch and a group, and a union."""
+    root = make_org(None, OrgKind.STREET, name="测试街道党工委", code="JD")
+    tree = {"street": root}
+    for i in (1, 2):
+        community = make_org(root, OrgKind.COMMUNITY, name=f"第{i}社区党委", code=f"SQ{i}")
+        branch = make_org(community, OrgKind.BRANCH, name=f"第{i}社区第一党支部", code=f"SQ{i}-ZB1")
+        group = make_org(branch, OrgKind.GROUP, name=f"第{i}社区第一党小组", code=f"SQ{i}-ZB1-XZ1")
+        tree[f"community{i}"] = community
+        tree[f"branch{i}"] = branch
+        tree[f"group{i}"] = group
+    tree["union"] = make_org(root, OrgKind.UNION, name="街道总工会", code="GH")
+    return tree
+
+
+@pytest.fixture
+def roles(street):
+    """Users by role: street secretary, community-1 secretary, a plain member of community 1,
+    a user with no member record, and a superuser."""
+    street_sec = make_post_holder(street["street"], "jiedao", branch=street["branch1"])
+    community_sec = make_post_holder(street["community1"], "shequ", branch=street["branch1"])
+    member_user = UserFactory(username="dangyuan")
+    own = MemberFactory(organisation=street["branch1"], user=member_user, name="普通党员")
+    other = MemberFactory(organisation=street["branch2"], name="二社区党员")
+    outsider = UserFactory(username="outsider")
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    return {
+        "street_secretary": street_sec,
+        "community_secretary": community_sec,
+        "member": member_user,
+        "own_member": own,
+        "other_member": other,
+        "outsider": outsider,
+        "superuser": admin,
+    }
