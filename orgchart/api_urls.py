@@ -1,1 +1,3 @@
+"""JSON API under /api/."""
+
 urlpatterns = []

@@ -1,0 +1,3 @@
+"""Members roster import and export pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages of the organisation chart: node statistics, members, member detail."""
+
+urlpatterns = []
