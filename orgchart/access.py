@@ -120,3 +120,17 @@ def can_see_personal_data(user, member: Member) -> bool:
 
 def can_view_members_of(user, org: Organisation) -> bool:
     return can_manage(user, org)
+
+
+def manager_users(org: Organisation | None = None) -> QuerySet:
+    """Active users who manage `org` (anything at all when None): the rule above, read backwards."""
+    from django.contrib.auth import get_user_model
+
+    tenures = Tenure.objects.filter(
+        current_tenure_q(), member__left_on__isnull=True, post__organisation__closed_on__isnull=True
+    )
+    if org is not None:
+        ancestors = [org.path[: i * Organisation.steplen] for i in range(1, org.depth + 1)]
+        tenures = tenures.filter(post__organisation__path__in=ancestors)
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(Q(is_superuser=True) | Q(pk__in=tenures.values("member__user"))).distinct()

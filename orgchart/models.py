@@ -169,7 +169,8 @@ class Member(models.Model):
     joined_party_on = models.DateField(_("joined the party on"))
     mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
     id_number_encrypted = models.TextField(editable=False, blank=True)
-    id_number_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    # NULL, not "", for members without an ID number: unique must allow many of them.
+    id_number_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -224,7 +225,11 @@ class Member(models.Model):
 
     def age_on(self, day: dt.date | None = None) -> int:
         day = day or timezone.localdate()
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
     @property
     def is_active(self) -> bool:
@@ -241,9 +246,12 @@ class Member(models.Model):
             errors["birth_date"] = _("Birth date cannot be in the future.")
         if self.joined_party_on and self.joined_party_on > today:
             errors["joined_party_on"] = _("The date of joining the party cannot be in the future.")
-        if self.birth_date and self.joined_party_on and self.joined_party_on < self.birth_date.replace(
-            year=self.birth_date.year + 18
-        ) - dt.timedelta(days=1):
+        if (
+            self.birth_date
+            and self.joined_party_on
+            and self.joined_party_on
+            < self.birth_date.replace(year=self.birth_date.year + 18) - dt.timedelta(days=1)
+        ):
             errors["joined_party_on"] = _("A member must be at least 18 when joining the party.")
         if self.id_number_encrypted:
             try:
@@ -327,7 +335,9 @@ class TransferKind(models.TextChoices):
 class Transfer(models.Model):
     """A change of organisational relation (组织关系转接); never edited, only added."""
 
-    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers")
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=TransferKind.choices)
     from_organisation = models.ForeignKey(
         Organisation,
@@ -345,9 +355,7 @@ class Transfer(models.Model):
         on_delete=models.PROTECT,
         related_name="transfers_in",
     )
-    outside_organisation = models.CharField(
-        _("organisation outside the street"), max_length=200, blank=True
-    )
+    outside_organisation = models.CharField(_("organisation outside the street"), max_length=200, blank=True)
     transferred_on = models.DateField(_("transferred on"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
@@ -376,7 +384,9 @@ class ImportJob(models.Model):
 
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     imported_count = models.PositiveIntegerField(_("members imported"), default=0)

@@ -44,7 +44,6 @@ class SubtreeStatistics:
     def share_low_education(self) -> float:
         return self.low_education / self.members if self.members else 0.0
 
-
     def as_dict(self) -> dict:
         return {
             "organisation_id": self.organisation_id,
@@ -98,13 +97,12 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
     stats.by_education = {v: row[f"education__{v}"] for v in Education.values}
 
     filled = Exists(Tenure.objects.filter(current_tenure_q(day=day), post=OuterRef("pk")))
-    posts = (
-        Post.objects.filter(organisation__path__startswith=org.path, organisation__closed_on__isnull=True)
-        .aggregate(
-            filled=Count("pk", filter=filled),
-            vacant=Count("pk", filter=~filled),
-            vacant_secretaries=Count("pk", filter=~filled & Q(title="secretary")),
-        )
+    posts = Post.objects.filter(
+        organisation__path__startswith=org.path, organisation__closed_on__isnull=True
+    ).aggregate(
+        filled=Count("pk", filter=filled),
+        vacant=Count("pk", filter=~filled),
+        vacant_secretaries=Count("pk", filter=~filled & Q(title="secretary")),
     )
     stats.posts_filled = posts["filled"]
     stats.posts_vacant = posts["vacant"]
@@ -123,7 +121,11 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
 
 def tree_rows(root: Organisation | None = None, include_closed: bool = False) -> list[Organisation]:
     """The tree (or one subtree) in path order, in one query."""
-    qs = Organisation.objects.all() if root is None else Organisation.objects.filter(path__startswith=root.path)
+    qs = (
+        Organisation.objects.all()
+        if root is None
+        else Organisation.objects.filter(path__startswith=root.path)
+    )
     if not include_closed:
         qs = qs.filter(closed_on__isnull=True)
     return list(qs.order_by("path"))

@@ -111,8 +111,13 @@ def create_organisation(
 def _kind_error(kind: str, parent: Organisation | None) -> str:
     label = OrgKind(kind).label if kind in OrgKind.values else kind
     if parent is None:
-        return _("A %(kind)s cannot be a top-level organisation; only a street committee can.") % {"kind": label}
-    return _("A %(kind)s cannot sit under a %(parent)s.") % {"kind": label, "parent": parent.get_kind_display()}
+        return _("A %(kind)s cannot be a top-level organisation; only a street committee can.") % {
+            "kind": label
+        }
+    return _("A %(kind)s cannot sit under a %(parent)s.") % {
+        "kind": label,
+        "parent": parent.get_kind_display(),
+    }
 
 
 def update_organisation(org: Organisation, *, actor=None, **fields: Any) -> Organisation:
@@ -120,7 +125,9 @@ def update_organisation(org: Organisation, *, actor=None, **fields: Any) -> Orga
     _require_manage(actor, org)
     forbidden = {"path", "depth", "numchild", "kind", "closed_on"} & fields.keys()
     if forbidden:
-        raise ValidationError(_("Use move or close to change %(fields)s.") % {"fields": ", ".join(sorted(forbidden))})
+        raise ValidationError(
+            _("Use move or close to change %(fields)s.") % {"fields": ", ".join(sorted(forbidden))}
+        )
 
     def write() -> Organisation:
         fresh = _fresh(org)
@@ -145,7 +152,9 @@ def move_organisation(org: Organisation, new_parent: Organisation, *, actor=None
     def write() -> Organisation:
         node, target = _fresh(org), _fresh(new_parent)
         if target.path.startswith(node.path):
-            raise ValidationError({"parent": _("An organisation cannot be moved under itself or its own subtree.")})
+            raise ValidationError(
+                {"parent": _("An organisation cannot be moved under itself or its own subtree.")}
+            )
         if target.is_closed:
             raise ValidationError({"parent": _("The parent organisation is closed.")})
         if not kind_may_sit_under(node.kind, target.kind):
@@ -291,7 +300,13 @@ def _require_manage_receiving(actor, to_organisation: Organisation) -> None:
 
 @transaction.atomic
 def transfer_in(
-    *, outside_organisation: str, on: dt.date | None = None, reason: str = "", actor=None, id_number=None, **fields
+    *,
+    outside_organisation: str,
+    on: dt.date | None = None,
+    reason: str = "",
+    actor=None,
+    id_number=None,
+    **fields,
 ) -> Member:
     """Register a member whose organisational relation comes from outside the street."""
     if not outside_organisation.strip():
@@ -319,7 +334,12 @@ def ensure_post(org: Organisation, title: str) -> Post:
 
 @transaction.atomic
 def appoint(
-    post: Post, member: Member, *, started_on: dt.date | None = None, ended_on: dt.date | None = None, actor=None
+    post: Post,
+    member: Member,
+    *,
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+    actor=None,
 ) -> Tenure:
     """Give `post` to `member`, ending whoever held it the day before."""
     post = Post.objects.select_for_update().select_related("organisation").get(pk=post.pk)

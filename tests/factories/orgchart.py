@@ -27,7 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("demo12345")
 
 
-def make_org(parent: Organisation | None = None, kind: str | None = None, name: str | None = None, **fields) -> Organisation:
+def make_org(
+    parent: Organisation | None = None, kind: str | None = None, name: str | None = None, **fields
+) -> Organisation:
     """Create an organisation through services.create_organisation (like OrganisationFactory(parent=...))."""
     if kind is None:
         kind = {
@@ -40,7 +42,11 @@ def make_org(parent: Organisation | None = None, kind: str | None = None, name: 
         }[parent.kind if parent else None]
     n = next(_codes)
     return services.create_organisation(
-        parent=parent, kind=kind, name=name or f"{OrgKind(kind).label}{n}", code=fields.pop("code", f"T{n:05d}"), **fields
+        parent=parent,
+        kind=kind,
+        name=name or f"{OrgKind(kind).label}{n}",
+        code=fields.pop("code", f"T{n:05d}"),
+        **fields,
     )
 
 
@@ -74,7 +80,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
                 self.save()
 
 
-def make_post_holder(org: Organisation, username: str, title: str = PostTitle.SECRETARY, branch: Organisation | None = None):
+def make_post_holder(
+    org: Organisation, username: str, title: str = PostTitle.SECRETARY, branch: Organisation | None = None
+):
     """A user whose member record holds `title` in `org`; their membership is in `branch` (or a new one)."""
     from orgchart.models import MEMBER_ORG_KINDS
 
@@ -82,7 +90,8 @@ def make_post_holder(org: Organisation, username: str, title: str = PostTitle.SE
         branch = org if org.kind in MEMBER_ORG_KINDS else None
     if branch is None:
         branch = next(
-            (o for o in Organisation.objects.filter(path__startswith=org.path, kind__in=MEMBER_ORG_KINDS)), None
+            (o for o in Organisation.objects.filter(path__startswith=org.path, kind__in=MEMBER_ORG_KINDS)),
+            None,
         ) or make_org(org, kind=OrgKind.BRANCH)
     user = UserFactory(username=username)
     member = MemberFactory(organisation=branch, user=user, name=f"{username}书记")
