@@ -29,7 +29,7 @@ run: demo
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Demo logins (password demo12345): jiedao (street secretary), shequ (community secretary), dangyuan (member)"
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	WEB_HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -45,7 +45,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore="tests/*" --ignore="var/*" --ignore="bench/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: migrate

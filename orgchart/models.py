@@ -153,6 +153,14 @@ class MemberCategory(models.TextChoices):
     RESIDENT = "resident", _("Resident")
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 class MemberQuerySet(models.QuerySet):
     def active(self) -> MemberQuerySet:
         return self.filter(left_on__isnull=True)
@@ -250,7 +258,7 @@ class Member(models.Model):
             self.birth_date
             and self.joined_party_on
             and self.joined_party_on
-            < self.birth_date.replace(year=self.birth_date.year + 18) - dt.timedelta(days=1)
+            < _years_after(self.birth_date, 18) - dt.timedelta(days=1)
         ):
             errors["joined_party_on"] = _("A member must be at least 18 when joining the party.")
         if self.id_number_encrypted:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,6 +205,35 @@ def reopen_organisation(org: Organisation, *, actor=None) -> Organisation:
         return _fresh(node)
 
     return run_tree_write(write)
+
+
+def organisation_has_history(org: Organisation) -> bool:
+    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
+    return (
+        Member.objects.filter(organisation=org).exists()
+        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
+        or Post.objects.filter(organisation=org).exists()
+    )
+
+
+def delete_organisation(org: Organisation, *, actor=None) -> None:
+    """Delete a mistaken organisation: only a leaf with no members, transfers or posts ever."""
+    _require_manage(actor, org)
+
+    def write() -> None:
+        node = _fresh(org)
+        if node.numchild:
+            raise ValidationError(_("This organisation has sub-organisations; move or delete them first."))
+        if organisation_has_history(node):
+            raise ValidationError(
+                _(
+                    "This organisation has members, posts or transfers on record; "
+                    "close it instead of deleting it."
+                )
+            )
+        node.delete()
+
+    run_tree_write(write)
 
 
 # Members ------------------------------------------------------------------------------------

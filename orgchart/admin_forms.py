@@ -1,0 +1,249 @@
+"""Forms of the orgchart admin. They collect and check input; orgchart.services does the writing.
+
+Every form maps the ValidationError a service raises (a message or a field dict) onto itself
+with `add_service_error`, so bad input ends as form errors, never as a 500.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.models import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
+
+from . import access
+from .models import MEMBER_ORG_KINDS, Member, Organisation, Post
+from .validators import validate_id_number
+
+# Model or service field names that a form shows under another name.
+FIELD_ALIASES = {"id_number_masked": "id_number", "organisation_id": "organisation"}
+
+
+def _error_dict(exc: ValidationError | PermissionDenied) -> dict[str, list]:
+    if isinstance(exc, PermissionDenied):
+        return {NON_FIELD_ERRORS: [str(exc) or _("You do not manage this organisation.")]}
+    if hasattr(exc, "error_dict"):
+        return {field: errors for field, errors in exc.error_dict.items()}
+    return {NON_FIELD_ERRORS: exc.error_list}
+
+
+def add_service_error(form: forms.BaseForm, exc: ValidationError | PermissionDenied) -> None:
+    """Put a service's error on the form: on the field it names if the form has it, else on top."""
+    aliases = {**FIELD_ALIASES, **getattr(form, "field_aliases", {})}
+    for field, errors in _error_dict(exc).items():
+        field = aliases.get(field, field)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class ServiceErrorsMixin:
+    """Model validation run by a ModelForm may name fields the form lacks; show those on top."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        add_service_error(self, errors)
+
+
+class TreeChoiceField(forms.ModelChoiceField):
+    """Organisations listed in tree order, indented by depth."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return obj.indented_name
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.organisation.name}）"
+
+
+def date_field(label, required: bool = True, initial_today: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=AdminDateInput,
+        initial=timezone.localdate if initial_today else None,
+    )
+
+
+def open_manageable(user) -> QuerySet[Organisation]:
+    return access.manageable_organisations(user).open().order_by("path")
+
+
+# Organisations --------------------------------------------------------------------------------
+
+ORGANISATION_OWN_FIELDS = ["name", "code", "address", "phone", "established_on", "description"]
+
+
+class OrganisationCreateForm(ServiceErrorsMixin, WagtailAdminModelForm):
+    parent = TreeChoiceField(
+        label=_("Parent organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Only open organisations you manage are listed."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["parent", "name", "code", "kind", *ORGANISATION_OWN_FIELDS[2:]]
+        widgets = {"established_on": AdminDateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = open_manageable(self.for_user)
+        if self.for_user is not None and self.for_user.is_superuser:
+            # Only a system administrator may start a new street (a tree root).
+            self.fields["parent"].required = False
+            self.fields["parent"].help_text = _("Leave empty to create a new street committee.")
+
+
+class OrganisationEditForm(ServiceErrorsMixin, WagtailAdminModelForm):
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_OWN_FIELDS
+        widgets = {"established_on": AdminDateInput}
+
+
+class MoveOrganisationForm(forms.Form):
+    field_aliases = {"parent": "new_parent"}
+    new_parent = TreeChoiceField(label=_("New parent organisation"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, organisation: Organisation, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not under itself, not where it already is.
+        self.fields["new_parent"].queryset = (
+            open_manageable(user)
+            .exclude(path__startswith=organisation.path)
+            .exclude(path=organisation.path[: -Organisation.steplen] or None)
+        )
+
+
+class CloseOrganisationForm(forms.Form):
+    closed_on = date_field(_("Closed on"))
+
+
+class ConfirmForm(forms.Form):
+    """A POST with nothing to fill in: reopen, vacate without a date..."""
+
+
+# Members ----------------------------------------------------------------------------------------
+
+MEMBER_FIELDS = ["name", "gender", "birth_date", "education", "joined_party_on", "mobile", "category"]
+
+
+class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
+    """Create or edit a member; the identity number is typed in, checked and stored encrypted."""
+
+    id_number = forms.CharField(
+        label=_("ID number"),
+        required=False,
+        max_length=18,
+        help_text=_("18 characters: 17 digits and a final digit or X."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [*MEMBER_FIELDS, "organisation"]
+        widgets = {"birth_date": AdminDateInput, "joined_party_on": AdminDateInput}
+        field_classes = {"organisation": TreeChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A member changes branch only through a transfer, which keeps the history.
+            del self.fields["organisation"]
+            if self.instance.id_number_masked:
+                self.fields["id_number"].help_text = _(
+                    "Current: %(masked)s. Leave empty to keep it; type a new number to replace it."
+                ) % {"masked": self.instance.id_number_masked}
+        else:
+            self.fields["organisation"].queryset = open_manageable(self.for_user).filter(
+                kind__in=MEMBER_ORG_KINDS
+            )
+        # Never echo an identity number back into the page.
+        self.fields["id_number"].widget.render_value = False
+
+    def clean_id_number(self) -> str:
+        return (self.cleaned_data.get("id_number") or "").strip().upper()
+
+    def _post_clean(self) -> None:
+        # The model's own checks (run by super()) must see the new number with the new birth
+        # date, not the stored number: set it on the instance first if it is well-formed.
+        id_number = self.cleaned_data.get("id_number")
+        if id_number:
+            try:
+                validate_id_number(id_number)
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+            else:
+                self.instance.set_id_number(id_number)
+        super()._post_clean()
+
+    @property
+    def member_fields(self) -> dict:
+        """The cleaned values a service takes as keyword arguments."""
+        return {name: self.cleaned_data[name] for name in self.fields if name != "id_number"}
+
+
+class TransferMemberForm(forms.Form):
+    to_organisation = TreeChoiceField(
+        label=_("To branch in the street"), queryset=Organisation.objects.none(), required=False
+    )
+    outside_organisation = forms.CharField(
+        label=_("Or to an organisation outside the street"), max_length=200, required=False
+    )
+    transferred_on = date_field(_("Transferred on"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        street_path = member.organisation.path[: Organisation.steplen]
+        self.fields["to_organisation"].queryset = (
+            Organisation.objects.open()
+            .filter(path__startswith=street_path, kind__in=MEMBER_ORG_KINDS)
+            .exclude(pk=member.organisation_id)
+            .order_by("path")
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        to, outside = cleaned.get("to_organisation"), (cleaned.get("outside_organisation") or "").strip()
+        if to and outside:
+            raise ValidationError(_("Choose a branch in the street or an organisation outside it, not both."))
+        if not to and not outside and not self.errors:
+            raise ValidationError(
+                _("Give the branch to transfer to, or the organisation outside the street.")
+            )
+        return cleaned
+
+
+# Posts ------------------------------------------------------------------------------------------
+
+
+class PostCreateForm(ServiceErrorsMixin, WagtailAdminModelForm):
+    class Meta:
+        model = Post
+        fields = ["organisation", "title"]
+        field_classes = {"organisation": TreeChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = open_manageable(self.for_user)
+
+
+class AppointForm(forms.Form):
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    started_on = date_field(_("Term starts"))
+    ended_on = date_field(_("Term ends"), required=False, initial_today=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            access.managed_members(user)
+            .active()
+            .select_related("organisation")
+            .order_by("organisation__path", "name")
+        )
+
+
+class VacateForm(forms.Form):
+    on = date_field(_("Vacant from"))
