@@ -1,3 +1,17 @@
-"""JSON API under /api/."""
+"""JSON API under /api/ (the schema itself is at /api/openapi.json, routed in portal.urls)."""
 
-urlpatterns = []
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from .api import MemberViewSet, MeView, OrganisationViewSet
+
+router = SimpleRouter()
+router.register("organisations", OrganisationViewSet, basename="api-organisation")
+router.register("members", MemberViewSet, basename="api-member")
+
+urlpatterns = [
+    path("token/", obtain_auth_token, name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    *router.urls,
+]
