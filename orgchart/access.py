@@ -4,6 +4,9 @@
 - A member holding a current post (Tenure in force) in organisation X manages X and every
   organisation below it, and every member in that subtree.
 - Every member sees their own record.
+- Full identity numbers and mobiles (personal data) are shown only to the member themself and to
+  holders of the posts that keep members' files — secretary, deputy secretary, organisation
+  committee member — in a subtree above them; everyone else who may see a member sees them masked.
 Views, the Wagtail admin, the API and tasks all ask these functions; none re-states the rule.
 """
 
@@ -11,9 +14,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Member, Organisation, Tenure, current_tenure_q
+from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q
 
 _CACHE_ATTR = "_orgchart_managed_paths"
+# Posts that keep members' files and so see personal data unmasked.
+PERSONAL_DATA_TITLES = (PostTitle.SECRETARY, PostTitle.DEPUTY_SECRETARY, PostTitle.ORGANISATION)
 
 
 def _compress(paths: list[str]) -> tuple[str, ...]:
@@ -25,28 +30,40 @@ def _compress(paths: list[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def managed_paths(user) -> tuple[str, ...]:
-    """Tree paths of the subtrees `user` manages; ("",) means the whole tree. Cached on the user."""
+def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(managed paths, personal-data paths) of `user`, from one query, cached on the user."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return ()
+        return (), ()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if user.is_superuser:
-        paths: tuple[str, ...] = ("",)
+        result: tuple[tuple[str, ...], tuple[str, ...]] = (("",), ("",))
     else:
-        paths = _compress(
-            list(
-                Tenure.objects.filter(
-                    current_tenure_q(),
-                    member__user=user,
-                    member__left_on__isnull=True,
-                    post__organisation__closed_on__isnull=True,
-                ).values_list("post__organisation__path", flat=True)
-            )
+        rows = list(
+            Tenure.objects.filter(
+                current_tenure_q(),
+                member__user=user,
+                member__left_on__isnull=True,
+                post__organisation__closed_on__isnull=True,
+            ).values_list("post__organisation__path", "post__title")
         )
-    setattr(user, _CACHE_ATTR, paths)
-    return paths
+        result = (
+            _compress([path for path, _title in rows]),
+            _compress([path for path, title in rows if title in PERSONAL_DATA_TITLES]),
+        )
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def managed_paths(user) -> tuple[str, ...]:
+    """Tree paths of the subtrees `user` manages; ("",) means the whole tree. Cached on the user."""
+    return _post_paths(user)[0]
+
+
+def personal_data_paths(user) -> tuple[str, ...]:
+    """Tree paths of the subtrees where `user` sees members' personal data unmasked."""
+    return _post_paths(user)[1]
 
 
 def forget(user) -> None:
@@ -114,8 +131,11 @@ def can_edit_member(user, member: Member) -> bool:
 
 
 def can_see_personal_data(user, member: Member) -> bool:
-    """Full ID number and mobile: the member's managers and the member themself."""
-    return can_view_member(user, member)
+    """Full ID number and mobile: the member themself, and secretaries, deputy secretaries and
+    organisation committee members of a subtree above the member."""
+    if user is not None and user.is_authenticated and member.user_id == user.pk:
+        return True
+    return any(member.organisation.path.startswith(p) for p in personal_data_paths(user))
 
 
 def can_view_members_of(user, org: Organisation) -> bool:

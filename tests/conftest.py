@@ -7,6 +7,8 @@ import pytest
 from orgchart.models import OrgKind
 from tests.factories.orgchart import MemberFactory, UserFactory, make_org, make_post_holder
 
+pytest_plugins = ["tests.celery_worker"]
+
 
 @pytest.fixture
 def street(db):
