@@ -1,15 +1,49 @@
-"""The Wagtail site: the home page and the organisation-chart page."""
+"""The Wagtail site: the home page and the organisation-chart page.
+
+Both pages are for logged-in users only (the portal is internal): anonymous visitors are sent
+to the login page, the same as the orgchart views do with `login_required`.
+"""
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from orgchart import access
+from orgchart.models import COMMUNITY_KINDS, Organisation
+from orgchart.queries import street_root, subtree_statistics, tree_rows
 
-class HomePage(Page):
+from .charts import statistics_charts
+from .orgtree import build_tree, subtree_member_counts
+
+
+def optional_url(name: str, *args) -> str:
+    """The URL for `name`, or "" while the view behind it does not exist yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+class LoginRequiredPage(Page):
+    """A page only logged-in users may open; others go to the login page and come back."""
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+
+class HomePage(LoginRequiredPage):
     """The street's front page: its name, headline figures and the ways in."""
 
     street = models.ForeignKey(
@@ -31,8 +65,30 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_street(self) -> Organisation | None:
+        return self.street if self.street_id else street_root()
 
-class OrgChartPage(Page):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        street = self.get_street()
+        context["street"] = street
+        if street is not None:
+            stats = subtree_statistics(street)
+            context["stats"] = stats
+            context["communities"] = Organisation.objects.filter(
+                path__startswith=street.path,
+                depth=street.depth + 1,
+                kind__in=COMMUNITY_KINDS,
+                closed_on__isnull=True,
+            ).count()
+        user = request.user
+        context["is_manager"] = access.is_manager(user)
+        context["roster_import_url"] = optional_url("orgchart:roster_import") if context["is_manager"] else ""
+        context["own_member"] = access.member_for(user)
+        return context
+
+
+class OrgChartPage(LoginRequiredPage):
     """The organisation chart: an expandable tree with each node's statistics."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -44,3 +100,39 @@ class OrgChartPage(Page):
 
     class Meta:
         verbose_name = _("organisation chart page")
+
+    def get_root(self) -> Organisation | None:
+        """The street of the home page above this page, else the first street in the tree."""
+        home = HomePage.objects.ancestor_of(self).select_related("street").first()
+        return home.street if home and home.street_id else street_root()
+
+    @staticmethod
+    def selected_id(request) -> int | None:
+        """The ?org= node id; anything that is not a positive integer is a 404, not a 500."""
+        raw = request.GET.get("org")
+        if raw in (None, ""):
+            return None
+        if not raw.isdigit():
+            raise Http404(_("No such organisation."))
+        return int(raw)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        wanted = self.selected_id(request)
+        root = self.get_root()
+        rows = tree_rows(root) if root is not None else []
+        counts = subtree_member_counts(rows)
+        selected = rows[0] if rows else None
+        if wanted is not None:
+            selected = next((org for org in rows if org.pk == wanted), None)
+            if selected is None:
+                raise Http404(_("No such organisation."))
+        context["tree"] = build_tree(rows, counts, selected)
+        context["selected"] = selected
+        if selected is not None:
+            context["stats"] = stats = subtree_statistics(selected)
+            context["charts"] = statistics_charts(stats)
+            context["breadcrumbs"] = [org for org in rows if selected.path.startswith(org.path)]
+            if access.can_view_members_of(request.user, selected):
+                context["members_url"] = reverse("orgchart:org_members", args=[selected.pk])
+        return context

@@ -1,0 +1,75 @@
+"""Nest the flat, path-ordered rows of orgchart.queries.tree_rows into a tree for templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from orgchart.models import Member, Organisation
+
+
+@dataclass
+class TreeNode:
+    org: Organisation
+    members: int = 0
+    children: list[TreeNode] = field(default_factory=list)
+    is_open: bool = False
+    is_selected: bool = False
+
+
+def subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
+    """Active members in each row's subtree, keyed by path: one query whatever the tree's size.
+
+    Counted by path prefix like orgchart.queries.subtree_statistics, so a node's figure in the tree
+    matches the figure its statistics panel shows.
+    """
+    if not rows:
+        return {}
+    steplen = Organisation.steplen
+    totals = {org.path: 0 for org in rows}
+    top_paths = {org.path for org in rows if org.depth == rows[0].depth}
+    q = Member.objects.active()
+    if len(top_paths) == 1:
+        q = q.filter(organisation__path__startswith=next(iter(top_paths)))
+    per_org = q.order_by().values("organisation__path").annotate(n=Count("pk"))
+    for row in per_org:
+        path = row["organisation__path"]
+        for end in range(steplen, len(path) + 1, steplen):
+            prefix = path[:end]
+            if prefix in totals:
+                totals[prefix] += row["n"]
+    return totals
+
+
+def build_tree(
+    rows: list[Organisation], counts: dict[str, int], selected: Organisation | None = None
+) -> list[TreeNode]:
+    """Nest path-ordered rows; the selected node and its ancestors (and the top level) are open.
+
+    A node whose parent is not among the rows (a closed parent was left out) hangs from its
+    nearest listed ancestor, so nothing open disappears from the chart.
+    """
+    steplen = Organisation.steplen
+    by_path: dict[str, TreeNode] = {}
+    roots: list[TreeNode] = []
+    selected_path = selected.path if selected is not None else None
+    for org in rows:
+        node = TreeNode(
+            org=org,
+            members=counts.get(org.path, 0),
+            is_selected=org.path == selected_path,
+            is_open=bool(selected_path and selected_path.startswith(org.path)),
+        )
+        by_path[org.path] = node
+        parent = None
+        for end in range(len(org.path) - steplen, 0, -steplen):
+            parent = by_path.get(org.path[:end])
+            if parent is not None:
+                break
+        if parent is None:
+            node.is_open = True
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    return roots
