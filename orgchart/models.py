@@ -170,7 +170,7 @@ class MemberQuerySet(models.QuerySet):
 
 
 class Member(models.Model):
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
@@ -257,8 +257,7 @@ class Member(models.Model):
         if (
             self.birth_date
             and self.joined_party_on
-            and self.joined_party_on
-            < _years_after(self.birth_date, 18) - dt.timedelta(days=1)
+            and self.joined_party_on < _years_after(self.birth_date, 18) - dt.timedelta(days=1)
         ):
             errors["joined_party_on"] = _("A member must be at least 18 when joining the party.")
         if self.id_number_encrypted:
