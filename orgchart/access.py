@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q
+from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q, path_prefix_q
 
 _CACHE_ATTR = "_orgchart_managed_paths"
 # Posts that keep members' files and so see personal data unmasked.
@@ -78,7 +78,7 @@ def subtree_q(paths: tuple[str, ...], field: str = "path") -> Q:
         return Q(pk__in=[])
     q = Q()
     for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
+        q |= path_prefix_q(path, field)
     return q
 
 

@@ -70,6 +70,19 @@ MEMBER_ORG_KINDS = (OrgKind.BRANCH, OrgKind.GROUP)
 COMMUNITY_KINDS = (OrgKind.COMMUNITY, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 
 
+# Greater than every character of treebeard's path alphabet (0-9, A-Z).
+PATH_END = "~"
+
+
+def path_prefix_q(prefix: str, field: str = "path") -> Q:
+    """Rows whose tree path starts with `prefix` (a subtree), as a range.
+
+    A range uses the path index on every backend; LIKE 'prefix%' cannot on SQLite (its LIKE is
+    case-insensitive). Paths sort in byte order (C collation on PostgreSQL), so this is exact.
+    """
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + PATH_END})
+
+
 def kind_may_sit_under(kind: str, parent_kind: str | None) -> bool:
     if parent_kind is None:
         return kind in ROOT_KINDS
@@ -78,7 +91,7 @@ def kind_may_sit_under(kind: str, parent_kind: str | None) -> bool:
 
 class OrganisationQuerySet(MP_NodeQuerySet):
     def subtree_of(self, org: Organisation) -> OrganisationQuerySet:
-        return self.filter(path__startswith=org.path)
+        return self.filter(path_prefix_q(org.path))
 
     def open(self) -> OrganisationQuerySet:
         return self.filter(closed_on__isnull=True)
@@ -166,7 +179,7 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(left_on__isnull=True)
 
     def in_subtree(self, org: Organisation) -> MemberQuerySet:
-        return self.filter(organisation__path__startswith=org.path)
+        return self.filter(path_prefix_q(org.path, "organisation__path"))
 
 
 class Member(models.Model):

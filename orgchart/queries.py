@@ -17,8 +17,10 @@ from .models import (
     Organisation,
     OrgKind,
     Post,
+    PostTitle,
     Tenure,
     current_tenure_q,
+    path_prefix_q,
 )
 
 
@@ -73,7 +75,7 @@ def sixty_cutoff(day: dt.date) -> dt.date:
 def subtree_statistics(org: Organisation, day: dt.date | None = None) -> SubtreeStatistics:
     """Figures for `org` and everything below it, in three queries whatever the tree's size."""
     day = day or timezone.localdate()
-    members = Member.objects.active().filter(organisation__path__startswith=org.path)
+    members = Member.objects.active().in_subtree(org)
     aggregates = {
         "members": Count("pk"),
         "aged_60_plus": Count("pk", filter=Q(birth_date__lte=sixty_cutoff(day))),
@@ -96,20 +98,25 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
     stats.by_gender = {v: row[f"gender__{v}"] for v in Gender.values}
     stats.by_education = {v: row[f"education__{v}"] for v in Education.values}
 
-    filled = Exists(Tenure.objects.filter(current_tenure_q(day=day), post=OuterRef("pk")))
-    posts = Post.objects.filter(
-        organisation__path__startswith=org.path, organisation__closed_on__isnull=True
-    ).aggregate(
-        filled=Count("pk", filter=filled),
-        vacant=Count("pk", filter=~filled),
-        vacant_secretaries=Count("pk", filter=~filled & Q(title="secretary")),
+    # Group by (title, filled) so the "is it filled" subquery is evaluated once per post.
+    posts = (
+        Post.objects.filter(path_prefix_q(org.path, "organisation__path"))
+        .filter(organisation__closed_on__isnull=True)
+        .annotate(filled=Exists(Tenure.objects.filter(current_tenure_q(day=day), post=OuterRef("pk"))))
+        .order_by()
+        .values("title", "filled")
+        .annotate(n=Count("pk"))
     )
-    stats.posts_filled = posts["filled"]
-    stats.posts_vacant = posts["vacant"]
-    stats.vacant_secretaries = posts["vacant_secretaries"]
+    for post_row in posts:
+        if post_row["filled"]:
+            stats.posts_filled += post_row["n"]
+        else:
+            stats.posts_vacant += post_row["n"]
+            if post_row["title"] == PostTitle.SECRETARY:
+                stats.vacant_secretaries += post_row["n"]
 
     by_kind = (
-        Organisation.objects.filter(path__startswith=org.path, closed_on__isnull=True)
+        Organisation.objects.filter(path_prefix_q(org.path), closed_on__isnull=True)
         .order_by()
         .values("kind")
         .annotate(n=Count("pk"))
@@ -121,11 +128,7 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
 
 def tree_rows(root: Organisation | None = None, include_closed: bool = False) -> list[Organisation]:
     """The tree (or one subtree) in path order, in one query."""
-    qs = (
-        Organisation.objects.all()
-        if root is None
-        else Organisation.objects.filter(path__startswith=root.path)
-    )
+    qs = Organisation.objects.all() if root is None else Organisation.objects.filter(path_prefix_q(root.path))
     if not include_closed:
         qs = qs.filter(closed_on__isnull=True)
     return list(qs.order_by("path"))

@@ -36,6 +36,7 @@ from .models import (
     TransferKind,
     current_tenure_q,
     kind_may_sit_under,
+    path_prefix_q,
 )
 from .validators import validate_id_number
 
@@ -178,16 +179,15 @@ def close_organisation(org: Organisation, *, on: dt.date | None = None, actor=No
         node = _fresh(org)
         if node.is_closed:
             raise ValidationError(_("This organisation is already closed."))
-        active = Member.objects.active().filter(organisation__path__startswith=node.path).count()
+        active = Member.objects.active().in_subtree(node).count()
         if active:
             raise ValidationError(
                 _("%(count)d active members still belong to this organisation; transfer them first.")
                 % {"count": active}
             )
-        Organisation.objects.filter(path__startswith=node.path, closed_on__isnull=True).update(closed_on=on)
-        Tenure.objects.filter(current_tenure_q(), post__organisation__path__startswith=node.path).update(
-            ended_on=on - dt.timedelta(days=1)
-        )
+        Organisation.objects.subtree_of(node).filter(closed_on__isnull=True).update(closed_on=on)
+        in_subtree = path_prefix_q(node.path, "post__organisation__path")
+        Tenure.objects.filter(current_tenure_q(), in_subtree).update(ended_on=on - dt.timedelta(days=1))
         return _fresh(node)
 
     return run_tree_write(write)
