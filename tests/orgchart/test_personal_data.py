@@ -78,3 +78,13 @@ def test_export_masks_personal_data_for_a_manager_without_file_keeping_post(
     assert member.mobile not in masked
     full = exported_cells(roles["community_secretary"])
     assert member.id_number in full and member.mobile in full
+
+
+def test_members_page_links_to_the_subtrees_roster_export(client, street, roles):
+    client.force_login(roles["community_secretary"])
+    page = client.get(reverse("orgchart:org_members", args=[street["community1"].pk])).content.decode()
+    export_url = reverse("orgchart:roster_export", args=[street["community1"].pk])
+    assert f'href="{export_url}"' in page
+    assert client.get(export_url)["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from orgchart import demo
 
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             result = demo.seed(scale, log=self.stdout.write)
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
+        if connection.vendor == "postgresql":
+            # After a bulk load the planner still thinks the tables are empty and picks slow plans.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded in {result.seconds:.1f} s: {result.organisations} organisations, "
