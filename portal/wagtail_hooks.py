@@ -1,0 +1,89 @@
+"""Admin wiring for the portal itself: the Celery schedules kept by django-celery-beat.
+
+The schedules live in the database (DatabaseScheduler) so a street's administrator can change
+when sweeps and reminders run without a deploy. Only superusers (Django model permissions) see
+them: a wrong schedule stops work for the whole street.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+
+class PeriodicTaskForm(forms.ModelForm):
+    """Arguments must be JSON (a list and an object): beat would fail on every tick otherwise."""
+
+    class Meta:
+        model = PeriodicTask
+        fields = ["name", "task", "interval", "crontab", "args", "kwargs", "enabled", "description"]
+
+    def _json(self, field: str, kind: type, message: str):
+        value = self.cleaned_data.get(field) or ("[]" if kind is list else "{}")
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, kind):
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_args(self):
+        return self._json("args", list, _("Arguments must be a JSON list, e.g. [] or [1, 2]."))
+
+    def clean_kwargs(self):
+        return self._json(
+            "kwargs", dict, _('Keyword arguments must be a JSON object, e.g. {} or {"days": 7}.')
+        )
+
+
+class PeriodicTaskViewSet(ModelViewSet):
+    model = PeriodicTask
+    name = "periodic_tasks"
+    url_prefix = "schedules/tasks"
+    icon = "time"
+    menu_label = _("Scheduled tasks")
+    list_display = ["name", "task", "interval", "crontab", "enabled", "last_run_at", "total_run_count"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "task"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return PeriodicTaskForm
+
+
+class IntervalScheduleViewSet(ModelViewSet):
+    model = IntervalSchedule
+    name = "interval_schedules"
+    url_prefix = "schedules/intervals"
+    icon = "repeat"
+    menu_label = _("Intervals")
+    form_fields = ["every", "period"]
+    copy_view_enabled = False
+
+
+class CrontabScheduleViewSet(ModelViewSet):
+    model = CrontabSchedule
+    name = "crontab_schedules"
+    url_prefix = "schedules/crontabs"
+    icon = "date"
+    menu_label = _("Crontab schedules")
+    form_fields = ["minute", "hour", "day_of_week", "day_of_month", "month_of_year", "timezone"]
+    copy_view_enabled = False
+
+
+class ScheduleViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Schedules")
+    menu_icon = "time"
+    menu_order = 900
+    items = (PeriodicTaskViewSet, IntervalScheduleViewSet, CrontabScheduleViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_schedule_viewsets():
+    return ScheduleViewSetGroup()
