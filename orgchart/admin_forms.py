@@ -216,6 +216,38 @@ class TransferMemberForm(forms.Form):
         return cleaned
 
 
+class NewPasswordForm(forms.Form):
+    """A new password typed twice; Django's password validators run in the service."""
+
+    field_aliases = {"password": "password1"}
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not all digits, not too common, not like the user name."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password2(self) -> str:
+        password1, password2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise ValidationError(_("The two passwords do not match."))
+        return password2
+
+
+class CreateLoginForm(NewPasswordForm):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("The member signs in with it; by default their mobile number."),
+    )
+    field_order = ["username", "password1", "password2"]
+
+
 # Posts ------------------------------------------------------------------------------------------
 
 

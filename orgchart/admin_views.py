@@ -17,9 +17,11 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySe
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -460,6 +462,7 @@ class MemberIndexView(generic.IndexView):
     search_backend_name = None
     default_ordering = None
     transfer_url_name = None
+    account_url_name = None
 
     def get_base_queryset(self) -> QuerySet[Member]:
         return (
@@ -484,6 +487,8 @@ class MemberIndexView(generic.IndexView):
         if instance.is_active:
             url = reverse(self.transfer_url_name, args=(quote(instance.pk),))
             buttons.append(MenuItem(_("Transfer"), url, icon_name="arrow-right-full", priority=15))
+        url = reverse(self.account_url_name, args=(quote(instance.pk),))
+        buttons.append(MenuItem(_("Login account"), url, icon_name="key", priority=16))
         return buttons
 
 
@@ -506,6 +511,7 @@ def member_history(member: Member) -> dict[str, Any]:
 class MemberEditView(ScopedSingleObjectMixin, ServiceSaveMixin, generic.EditView):
     template_name = "orgchart/admin/member_edit.html"
     transfer_url_name = None
+    account_url_name = None
 
     def call_service(self, form) -> Member:
         return services.update_member(
@@ -525,6 +531,10 @@ class MemberEditView(ScopedSingleObjectMixin, ServiceSaveMixin, generic.EditView
         if self.object.is_active:
             url = reverse(self.transfer_url_name, args=(quote(self.object.pk),))
             buttons.insert(0, Button(_("Transfer"), url=url, icon_name="arrow-right-full"))
+        url = reverse(self.account_url_name, args=(quote(self.object.pk),))
+        buttons.insert(
+            1 if self.object.is_active else 0, Button(_("Login account"), url=url, icon_name="key")
+        )
         return buttons
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
@@ -563,6 +573,75 @@ class TransferMemberView(ObjectFormView):
             actor=self.request.user,
         )
         return _("%(member)s transferred.") % {"member": self.object.name}
+
+
+class MemberAccountView(ObjectFormView):
+    """A member's login: create it, reset its password, or disable it. Passwords are never logged."""
+
+    template_name = "orgchart/admin/member_account.html"
+    page_title = gettext_lazy("Login account")
+    header_icon = "key"
+
+    @method_decorator(sensitive_post_parameters("password1", "password2"))
+    def dispatch(self, request, *args, **kwargs) -> HttpResponse:
+        # Keep passwords out of error reports.
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def action(self) -> str:
+        """What this request does: decided by the account's state, and the button pressed."""
+        if self.object.user is None:
+            return "create"
+        if self.request.method == "POST" and self.request.POST.get("action") == "disable":
+            return "disable"
+        return "reset"
+
+    def get_form_class(self) -> type:
+        return {
+            "create": admin_forms.CreateLoginForm,
+            "reset": admin_forms.NewPasswordForm,
+            "disable": admin_forms.ConfirmForm,
+        }[self.action]
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"username": self.object.mobile} if self.action == "create" else {}
+
+    @property
+    def submit_button_label(self) -> str:
+        return _("Create login") if self.action == "create" else _("Reset password")
+
+    def get_success_url(self) -> str:
+        return self.request.path
+
+    def perform(self, form) -> str:
+        actor, member = self.request.user, self.object
+        self.log_action = f"orgchart.login_{self.action}"
+        if self.action == "create":
+            user = services.create_login(
+                member,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                actor=actor,
+            )
+            return _("Login %(username)s created for %(member)s.") % {
+                "username": user.get_username(),
+                "member": member.name,
+            }
+        if self.action == "reset":
+            services.reset_password(member, password=form.cleaned_data["password1"], actor=actor)
+            return _("Password of %(member)s reset.") % {"member": member.name}
+        services.disable_login(member, actor=actor)
+        return _("Login of %(member)s disabled.") % {"member": member.name}
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        login = self.object.user
+        context["login"] = login
+        context["login_state"] = "none" if login is None else ("active" if login.is_active else "disabled")
+        context["account_action"] = "create" if self.action == "create" else "reset"
+        # A member who left gets no new login; an existing one can still be disabled.
+        context["show_form"] = self.object.is_active
+        return context
 
 
 # Posts -----------------------------------------------------------------------------------------------

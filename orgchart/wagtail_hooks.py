@@ -114,7 +114,10 @@ class MemberViewSet(OrgchartViewSet):
     add_view_class = admin_views.MemberCreateView
     edit_view_class = admin_views.MemberEditView
     inspect_view_class = admin_views.MemberInspectView
-    extra_views = {"transfer": (admin_views.TransferMemberView, "transfer")}
+    extra_views = {
+        "transfer": (admin_views.TransferMemberView, "transfer"),
+        "account": (admin_views.MemberAccountView, "account"),
+    }
 
     def get_form_class(self, for_update=False):
         return admin_forms.MemberForm
@@ -211,3 +214,7 @@ def register_orgchart_log_actions(actions):
     actions.register_action("orgchart.transfer", _("Transfer"), _("Member transferred"))
     actions.register_action("orgchart.appoint", _("Appoint"), _("Holder appointed"))
     actions.register_action("orgchart.vacate", _("Vacate"), _("Left vacant"))
+    # Account actions: the log records that it happened and who did it, never the password.
+    actions.register_action("orgchart.login_create", _("Create login"), _("Login account created"))
+    actions.register_action("orgchart.login_reset", _("Reset password"), _("Login password reset"))
+    actions.register_action("orgchart.login_disable", _("Disable login"), _("Login account disabled"))
