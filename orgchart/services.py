@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
@@ -401,9 +403,6 @@ def vacate(post: Post, *, on: dt.date | None = None, actor=None) -> int:
 # Accounts -----------------------------------------------------------------------------------
 # A member's login. Managers create it, reset its password and disable it; the link to the
 # member stays when disabled, so the account's history (logs, records it made) keeps its owner.
-
-from django.contrib.auth import get_user_model, password_validation  # noqa: E402
-from django.contrib.auth.base_user import AbstractBaseUser  # noqa: E402
 
 
 def _require_outranks(actor, user) -> None:
