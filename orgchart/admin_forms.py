@@ -139,6 +139,15 @@ class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
         max_length=18,
         help_text=_("18 characters: 17 digits and a final digit or X."),
     )
+    transferred_in_from = forms.CharField(
+        label=_("Transferred in from"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "For a member whose organisational relation comes from outside the street: the organisation "
+            "they come from. Recorded in their transfer history."
+        ),
+    )
 
     class Meta:
         model = Member
@@ -151,6 +160,7 @@ class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
         if self.instance.pk:
             # A member changes branch only through a transfer, which keeps the history.
             del self.fields["organisation"]
+            del self.fields["transferred_in_from"]
             if self.instance.id_number_masked:
                 self.fields["id_number"].help_text = _(
                     "Current: %(masked)s. Leave empty to keep it; type a new number to replace it."
@@ -181,7 +191,8 @@ class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
     @property
     def member_fields(self) -> dict:
         """The cleaned values a service takes as keyword arguments."""
-        return {name: self.cleaned_data[name] for name in self.fields if name != "id_number"}
+        extra = ("id_number", "transferred_in_from")
+        return {name: self.cleaned_data[name] for name in self.fields if name not in extra}
 
 
 class TransferMemberForm(forms.Form):

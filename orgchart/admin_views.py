@@ -496,9 +496,15 @@ class MemberCreateView(ServiceSaveMixin, generic.CreateView):
     log_action = "wagtail.create"
 
     def call_service(self, form) -> Member:
-        return services.create_member(
-            id_number=form.cleaned_data["id_number"] or None, actor=self.request.user, **form.member_fields
-        )
+        id_number = form.cleaned_data["id_number"] or None
+        if form.cleaned_data.get("transferred_in_from", "").strip():
+            return services.transfer_in(
+                outside_organisation=form.cleaned_data["transferred_in_from"],
+                id_number=id_number,
+                actor=self.request.user,
+                **form.member_fields,
+            )
+        return services.create_member(id_number=id_number, actor=self.request.user, **form.member_fields)
 
 
 def member_history(member: Member) -> dict[str, Any]:

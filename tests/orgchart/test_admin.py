@@ -15,7 +15,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orgchart import services
-from orgchart.models import ImportJob, Member, Organisation, OrgKind, Post, PostTitle, Tenure, Transfer
+from orgchart.models import (
+    ImportJob,
+    Member,
+    Organisation,
+    OrgKind,
+    Post,
+    PostTitle,
+    Tenure,
+    Transfer,
+    TransferKind,
+)
 from orgchart.validators import build_id_number
 from tests.factories.orgchart import MemberFactory, make_org
 
@@ -507,6 +517,22 @@ def test_creating_a_member_in_a_managed_branch(client, roles, street):
     assert response.status_code == 302
     created = Member.objects.get(name="新党员")
     assert created.organisation == street["group1"] and created.id_number == id_number
+
+
+def test_a_member_transferred_in_from_outside_the_street_has_it_in_their_history(client, roles, street):
+    client.force_login(roles["community_secretary"])
+    data = member_data(organisation=street["branch1"].pk, transferred_in_from="闵行区江川路街道党工委")
+    assert client.post(url("member", "add"), data).status_code == 302
+    transfer = Member.objects.get(name="新党员").transfers.get()
+    assert transfer.kind == TransferKind.IN
+    assert transfer.outside_organisation == "闵行区江川路街道党工委"
+    assert transfer.to_organisation == street["branch1"]
+
+
+def test_the_edit_form_has_no_transfer_in_field(client, roles):
+    client.force_login(roles["community_secretary"])
+    page = client.get(url("member", "edit", roles["own_member"].pk)).content.decode()
+    assert 'name="transferred_in_from"' not in page
 
 
 @pytest.mark.parametrize(
