@@ -116,13 +116,29 @@ class OrgChartPage(LoginRequiredPage):
             raise Http404(_("No such organisation."))
         return int(raw)
 
+    @staticmethod
+    def landing_node(user, rows: list[Organisation]) -> Organisation | None:
+        """Where the chart opens without ?org=: the top of what the user manages, else their
+        own community, else the street — a community secretary on a phone lands on their own."""
+        if not rows:
+            return None
+        managed = access.managed_paths(user)
+        if managed and "" not in managed:
+            top = min(managed, key=len)
+            return next((org for org in rows if org.path == top), rows[0])
+        member = access.member_for(user)
+        if member is not None:
+            community_path = member.organisation.path[: 2 * Organisation.steplen]
+            return next((org for org in rows if org.path == community_path), rows[0])
+        return rows[0]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         wanted = self.selected_id(request)
         root = self.get_root()
         rows = tree_rows(root) if root is not None else []
         counts = subtree_member_counts(rows)
-        selected = rows[0] if rows else None
+        selected = self.landing_node(request.user, rows)
         if wanted is not None:
             selected = next((org for org in rows if org.pk == wanted), None)
             if selected is None:

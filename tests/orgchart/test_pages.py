@@ -326,3 +326,19 @@ def test_ensure_site_is_idempotent_and_moves_an_old_chart_page_off_orgchart(stre
     assert chart.slug == "chart" and chart.url_path.endswith("/chart/")
     client.force_login(roles["member"])
     assert client.get(CHART_URL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("street_secretary", "street"),
+        ("community_secretary", "community1"),
+        ("member", "community1"),
+        ("outsider", "street"),
+        ("superuser", "street"),
+    ],
+)
+def test_chart_opens_on_the_users_own_part_of_the_tree(client, site, street, roles, role, landing):
+    client.force_login(roles[role])
+    response = client.get(CHART_URL)
+    assert response.context["selected"] == street[landing]
