@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -21,14 +21,6 @@ from orgchart.queries import street_root, subtree_statistics, tree_rows
 
 from .charts import statistics_charts
 from .orgtree import build_tree, subtree_member_counts
-
-
-def optional_url(name: str, *args) -> str:
-    """The URL for `name`, or "" while the view behind it does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 class LoginRequiredPage(Page):
@@ -83,7 +75,7 @@ class HomePage(LoginRequiredPage):
             ).count()
         user = request.user
         context["is_manager"] = access.is_manager(user)
-        context["roster_import_url"] = optional_url("orgchart:roster_import") if context["is_manager"] else ""
+        context["roster_import_url"] = reverse("orgchart:roster_import") if context["is_manager"] else ""
         context["own_member"] = access.member_for(user)
         return context
 
