@@ -170,7 +170,7 @@ def main() -> int:
     targets = [(street, "JD street root"), (Organisation.objects.get(code="SQ01"), "SQ01 community")]
     db = settings.DATABASES["default"]
     members = Member.objects.active().in_subtree(street).count()
-    orgs = Organisation.objects.filter(path__startswith=street.path).count()
+    orgs = Organisation.objects.in_subtree(street).count()
     print()
     print("Subtree statistics: orgchart.queries.subtree_statistics (ORM) vs one hand-written SQL aggregate")
     print(

@@ -14,20 +14,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q, path_prefix_q
+from core.tree import compress_paths, path_within, paths_q
+
+from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q
 
 _CACHE_ATTR = "_orgchart_managed_paths"
 # Posts that keep members' files and so see personal data unmasked.
 PERSONAL_DATA_TITLES = (PostTitle.SECRETARY, PostTitle.DEPUTY_SECRETARY, PostTitle.ORGANISATION)
-
-
-def _compress(paths: list[str]) -> tuple[str, ...]:
-    """Drop paths already covered by an ancestor path in the list."""
-    kept: list[str] = []
-    for path in sorted(paths):
-        if not any(path.startswith(p) for p in kept):
-            kept.append(path)
-    return tuple(kept)
 
 
 def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -49,8 +42,8 @@ def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...]]:
             ).values_list("post__organisation__path", "post__title")
         )
         result = (
-            _compress([path for path, _title in rows]),
-            _compress([path for path, title in rows if title in PERSONAL_DATA_TITLES]),
+            compress_paths(path for path, _title in rows),
+            compress_paths(path for path, title in rows if title in PERSONAL_DATA_TITLES),
         )
     setattr(user, _CACHE_ATTR, result)
     return result
@@ -72,16 +65,6 @@ def forget(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def subtree_q(paths: tuple[str, ...], field: str = "path") -> Q:
-    """A Q matching rows whose `field` path lies in any of `paths`; matches nothing if none."""
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for path in paths:
-        q |= path_prefix_q(path, field)
-    return q
-
-
 def is_manager(user) -> bool:
     return bool(managed_paths(user))
 
@@ -92,11 +75,11 @@ def is_street_manager(user) -> bool:
 
 
 def can_manage(user, org: Organisation) -> bool:
-    return any(org.path.startswith(p) for p in managed_paths(user))
+    return path_within(org.path, managed_paths(user))
 
 
 def manageable_organisations(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(subtree_q(managed_paths(user)))
+    return Organisation.objects.in_subtrees(managed_paths(user))
 
 
 def member_for(user) -> Member | None:
@@ -109,12 +92,12 @@ def member_for(user) -> Member | None:
 
 
 def managed_members(user) -> QuerySet[Member]:
-    return Member.objects.filter(subtree_q(managed_paths(user), "organisation__path"))
+    return Member.objects.in_subtrees(managed_paths(user))
 
 
 def visible_members(user) -> QuerySet[Member]:
     """Members `user` may read: those in managed subtrees, and their own record."""
-    q = subtree_q(managed_paths(user), "organisation__path")
+    q = paths_q(managed_paths(user), "organisation__path")
     if user is not None and user.is_authenticated:
         q |= Q(user=user)
     return Member.objects.filter(q)
@@ -135,7 +118,7 @@ def can_see_personal_data(user, member: Member) -> bool:
     organisation committee members of a subtree above the member."""
     if user is not None and user.is_authenticated and member.user_id == user.pk:
         return True
-    return any(member.organisation.path.startswith(p) for p in personal_data_paths(user))
+    return path_within(member.organisation.path, personal_data_paths(user))
 
 
 def can_view_members_of(user, org: Organisation) -> bool:

@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
+from core.tree import path_prefix_q
+
 from . import access
 from .models import MEMBER_ORG_KINDS, Member, Organisation, Post
 from .validators import validate_id_number
 
 # Model or service field names that a form shows under another name.
-FIELD_ALIASES = {"id_number_masked": "id_number", "organisation_id": "organisation"}
+FIELD_ALIASES = {"organisation_id": "organisation"}
 
 
 def _error_dict(exc: ValidationError | PermissionDenied) -> dict[str, list]:
@@ -112,7 +114,7 @@ class MoveOrganisationForm(forms.Form):
         # Not under itself, not where it already is.
         self.fields["new_parent"].queryset = (
             open_manageable(user)
-            .exclude(path__startswith=organisation.path)
+            .exclude(path_prefix_q(organisation.path))
             .exclude(path=organisation.path[: -Organisation.steplen] or None)
         )
 
@@ -210,7 +212,8 @@ class TransferMemberForm(forms.Form):
         street_path = member.organisation.path[: Organisation.steplen]
         self.fields["to_organisation"].queryset = (
             Organisation.objects.open()
-            .filter(path__startswith=street_path, kind__in=MEMBER_ORG_KINDS)
+            .in_subtree(street_path)
+            .filter(kind__in=MEMBER_ORG_KINDS)
             .exclude(pk=member.organisation_id)
             .order_by("path")
         )

@@ -2,7 +2,7 @@
 
 Thin: parse with orgchart.serializers, ask orgchart.access who may, call orgchart.services to
 change anything (always with actor=request.user, so the service checks again), render.
-Services raise Django's ValidationError / PermissionDenied; portal.api.exception_handler turns
+Services raise Django's ValidationError / PermissionDenied; core.api.exception_handler turns
 them into 400 / 403.
 """
 
@@ -43,7 +43,6 @@ from .serializers import (
 )
 
 # Error fields named after model columns, renamed to the API field a client sent.
-MEMBER_ERROR_FIELDS = {"id_number_masked": "id_number"}
 
 
 class ManagesOrganisation(permissions.BasePermission):
@@ -242,7 +241,6 @@ class MemberViewSet(
     serializer_class = MemberDetailSerializer
     permission_classes = [permissions.IsAuthenticated, EditsMember]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    error_field_aliases = MEMBER_ERROR_FIELDS
 
     def get_queryset(self) -> QuerySet[Member]:
         # A member the user may not see is simply not there: 404, never 403, so nothing leaks.

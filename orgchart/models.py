@@ -12,8 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.dates import add_years
+from core.masking import mask_id_number, mask_mobile
+from core.tree import SubtreeQuerySet
+
 from . import crypto
-from .validators import mask_id_number, mask_mobile, normalise_id_number, validate_id_number, validate_mobile
+from .validators import normalise_id_number, validate_id_number, validate_mobile
 
 
 class PathField(models.CharField):
@@ -70,29 +74,13 @@ MEMBER_ORG_KINDS = (OrgKind.BRANCH, OrgKind.GROUP)
 COMMUNITY_KINDS = (OrgKind.COMMUNITY, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 
 
-# Greater than every character of treebeard's path alphabet (0-9, A-Z).
-PATH_END = "~"
-
-
-def path_prefix_q(prefix: str, field: str = "path") -> Q:
-    """Rows whose tree path starts with `prefix` (a subtree), as a range.
-
-    A range uses the path index on every backend; LIKE 'prefix%' cannot on SQLite (its LIKE is
-    case-insensitive). Paths sort in byte order (C collation on PostgreSQL), so this is exact.
-    """
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + PATH_END})
-
-
 def kind_may_sit_under(kind: str, parent_kind: str | None) -> bool:
     if parent_kind is None:
         return kind in ROOT_KINDS
     return kind in ALLOWED_CHILD_KINDS.get(parent_kind, ())
 
 
-class OrganisationQuerySet(MP_NodeQuerySet):
-    def subtree_of(self, org: Organisation) -> OrganisationQuerySet:
-        return self.filter(path_prefix_q(org.path))
-
+class OrganisationQuerySet(MP_NodeQuerySet, SubtreeQuerySet):
     def open(self) -> OrganisationQuerySet:
         return self.filter(closed_on__isnull=True)
 
@@ -166,20 +154,11 @@ class MemberCategory(models.TextChoices):
     RESIDENT = "resident", _("Resident")
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+class MemberQuerySet(SubtreeQuerySet):
+    subtree_path_field = "organisation__path"
 
-
-class MemberQuerySet(models.QuerySet):
     def active(self) -> MemberQuerySet:
         return self.filter(left_on__isnull=True)
-
-    def in_subtree(self, org: Organisation) -> MemberQuerySet:
-        return self.filter(path_prefix_q(org.path, "organisation__path"))
 
 
 class Member(models.Model):
@@ -270,14 +249,14 @@ class Member(models.Model):
         if (
             self.birth_date
             and self.joined_party_on
-            and self.joined_party_on < _years_after(self.birth_date, 18) - dt.timedelta(days=1)
+            and self.joined_party_on < add_years(self.birth_date, 18) - dt.timedelta(days=1)
         ):
             errors["joined_party_on"] = _("A member must be at least 18 when joining the party.")
         if self.id_number_encrypted:
             try:
                 validate_id_number(self.id_number, self.birth_date)
             except ValidationError as exc:
-                errors["id_number_masked"] = exc.messages
+                errors["id_number"] = exc.messages
         if errors:
             raise ValidationError(errors)
 
@@ -301,6 +280,10 @@ def current_tenure_q(prefix: str = "", day: dt.date | None = None) -> Q:
     )
 
 
+class PostQuerySet(SubtreeQuerySet):
+    subtree_path_field = "organisation__path"
+
+
 class Post(models.Model):
     """A post (书记, 组织委员...) in an organisation; filled or vacant over time through tenures."""
 
@@ -309,6 +292,8 @@ class Post(models.Model):
     )
     title = models.CharField(_("post"), max_length=30, choices=PostTitle.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("post")

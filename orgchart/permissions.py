@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from django.db.models import Model, Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from core.tree import paths_q
+
 from . import access
 from .models import ImportJob, Member, Organisation, Post, Transfer
 
@@ -91,7 +93,7 @@ class PostPolicy(AccessRulePolicy):
     """ "change" on a post means appointing to it and vacating it."""
 
     def scope(self, user, action: str) -> QuerySet[Post]:
-        return Post.objects.filter(access.subtree_q(access.managed_paths(user), "organisation__path"))
+        return Post.objects.in_subtrees(access.managed_paths(user))
 
     def in_scope(self, user, action: str, instance: Post) -> bool:
         return access.can_manage(user, instance.organisation)
@@ -108,8 +110,7 @@ class TransferPolicy(AccessRulePolicy):
     def scope(self, user, action: str) -> QuerySet[Transfer]:
         paths = access.managed_paths(user)
         return Transfer.objects.filter(
-            access.subtree_q(paths, "from_organisation__path")
-            | access.subtree_q(paths, "to_organisation__path")
+            paths_q(paths, "from_organisation__path") | paths_q(paths, "to_organisation__path")
         )
 
     def in_scope(self, user, action: str, instance: Transfer) -> bool:

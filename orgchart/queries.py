@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.dates import add_years
+
 from .models import (
     LOW_EDUCATION,
     Education,
@@ -20,7 +22,6 @@ from .models import (
     PostTitle,
     Tenure,
     current_tenure_q,
-    path_prefix_q,
 )
 
 
@@ -66,10 +67,7 @@ class SubtreeStatistics:
 
 def sixty_cutoff(day: dt.date) -> dt.date:
     """Members born on or before this date are 60 or older on `day`."""
-    try:
-        return day.replace(year=day.year - 60)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 60, day=28)
+    return add_years(day, -60)
 
 
 def subtree_statistics(org: Organisation, day: dt.date | None = None) -> SubtreeStatistics:
@@ -100,7 +98,7 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
 
     # Group by (title, filled) so the "is it filled" subquery is evaluated once per post.
     posts = (
-        Post.objects.filter(path_prefix_q(org.path, "organisation__path"))
+        Post.objects.in_subtree(org)
         .filter(organisation__closed_on__isnull=True)
         .annotate(filled=Exists(Tenure.objects.filter(current_tenure_q(day=day), post=OuterRef("pk"))))
         .order_by()
@@ -116,7 +114,8 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
                 stats.vacant_secretaries += post_row["n"]
 
     by_kind = (
-        Organisation.objects.filter(path_prefix_q(org.path), closed_on__isnull=True)
+        Organisation.objects.in_subtree(org)
+        .filter(closed_on__isnull=True)
         .order_by()
         .values("kind")
         .annotate(n=Count("pk"))
@@ -128,7 +127,7 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
 
 def tree_rows(root: Organisation | None = None, include_closed: bool = False) -> list[Organisation]:
     """The tree (or one subtree) in path order, in one query."""
-    qs = Organisation.objects.all() if root is None else Organisation.objects.filter(path_prefix_q(root.path))
+    qs = Organisation.objects.all() if root is None else Organisation.objects.in_subtree(root)
     if not include_closed:
         qs = qs.filter(closed_on__isnull=True)
     return list(qs.order_by("path"))

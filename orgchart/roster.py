@@ -218,12 +218,11 @@ FIELD_COLUMNS = {
     "mobile": "mobile",
     "category": "category",
     "organisation": "code",
-    "id_number_masked": "id_number",
-    "id_number_encrypted": "id_number",
+    "id_number": "id_number",
     "id_number_hash": "id_number",
 }
 # Column key -> Member field, to leave fields that failed to parse out of full_clean.
-COLUMN_FIELDS = {"code": "organisation", "id_number": "id_number_masked"}
+COLUMN_FIELDS = {"code": "organisation"}
 
 
 # Results and errors -----------------------------------------------------------------------

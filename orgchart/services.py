@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tree import path_prefix_q
+
 from . import access
 from .models import (
     MEMBER_ORG_KINDS,
@@ -38,7 +40,6 @@ from .models import (
     TransferKind,
     current_tenure_q,
     kind_may_sit_under,
-    path_prefix_q,
 )
 from .validators import validate_id_number
 
@@ -187,7 +188,7 @@ def close_organisation(org: Organisation, *, on: dt.date | None = None, actor=No
                 _("%(count)d active members still belong to this organisation; transfer them first.")
                 % {"count": active}
             )
-        Organisation.objects.subtree_of(node).filter(closed_on__isnull=True).update(closed_on=on)
+        Organisation.objects.in_subtree(node).filter(closed_on__isnull=True).update(closed_on=on)
         in_subtree = path_prefix_q(node.path, "post__organisation__path")
         Tenure.objects.filter(current_tenure_q(), in_subtree).update(ended_on=on - dt.timedelta(days=1))
         return _fresh(node)

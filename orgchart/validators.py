@@ -58,14 +58,6 @@ def validate_id_number(value: str, birth_date: dt.date | None = None) -> None:
         )
 
 
-def mask_id_number(value: str) -> str:
-    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}" if len(value) > 8 else "*" * len(value)
-
-
-def mask_mobile(value: str) -> str:
-    return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else value
-
-
 def build_id_number(region: str, birth_date: dt.date, sequence: int) -> str:
     """A well-formed identity number (right check character) for demo data and tests."""
     first17 = f"{region[:6]:0<6}{birth_date:%Y%m%d}{sequence % 1000:03d}"

@@ -67,12 +67,15 @@ class HomePage(LoginRequiredPage):
         if street is not None:
             stats = subtree_statistics(street)
             context["stats"] = stats
-            context["communities"] = Organisation.objects.filter(
-                path__startswith=street.path,
-                depth=street.depth + 1,
-                kind__in=COMMUNITY_KINDS,
-                closed_on__isnull=True,
-            ).count()
+            context["communities"] = (
+                Organisation.objects.in_subtree(street)
+                .filter(
+                    depth=street.depth + 1,
+                    kind__in=COMMUNITY_KINDS,
+                    closed_on__isnull=True,
+                )
+                .count()
+            )
         user = request.user
         context["is_manager"] = access.is_manager(user)
         context["roster_import_url"] = reverse("orgchart:roster_import") if context["is_manager"] else ""

@@ -31,7 +31,7 @@ def subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
     top_paths = {org.path for org in rows if org.depth == rows[0].depth}
     q = Member.objects.active()
     if len(top_paths) == 1:
-        q = q.filter(organisation__path__startswith=next(iter(top_paths)))
+        q = q.in_subtree(next(iter(top_paths)))
     per_org = q.order_by().values("organisation__path").annotate(n=Count("pk"))
     for row in per_org:
         path = row["organisation__path"]

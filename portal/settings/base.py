@@ -185,14 +185,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community party-building portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The project's own API only: Wagtail's admin API under /admin/api/ is not ours to document.
-    "PREPROCESSING_HOOKS": ["portal.api.project_endpoints_only"],
+    "PREPROCESSING_HOOKS": ["core.api.project_endpoints_only"],
     # Two choice sets share the field name "kind"; name each enum after its model choices.
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "orgchart.models.OrgKind",

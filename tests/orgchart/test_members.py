@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from core.masking import mask_id_number
 from orgchart import access, services
 from orgchart.models import Member, MemberCategory, PostTitle, Tenure, Transfer, TransferKind
-from orgchart.validators import build_id_number, mask_id_number, validate_id_number
+from orgchart.validators import build_id_number, validate_id_number
 from tests.factories.orgchart import MemberFactory
 
 VALID_ID = build_id_number("310104", dt.date(1958, 3, 9), 123)

@@ -10,28 +10,21 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
-def _validation_detail(exc: DjangoValidationError, aliases: dict[str, str]) -> dict[str, list[str]]:
-    """Django's error dict in DRF's shape: errors not tied to a field go under `non_field_errors`.
-
-    `aliases` renames model columns (e.g. id_number_masked) to the field the client sent.
-    """
+def _validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """Django's error dict in DRF's shape: errors not tied to a field go under `non_field_errors`."""
     if not hasattr(exc, "error_dict"):
         return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
     detail: dict[str, list[str]] = {}
     for field, messages in exc.message_dict.items():
-        key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else aliases.get(field, field)
+        key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
         detail.setdefault(key, []).extend(messages)
     return detail
 
 
 def exception_handler(exc, context):
-    """Let services raise Django's ValidationError/PermissionDenied and still answer 400/403.
-
-    A view may set `error_field_aliases` to map model field names in service errors to its own.
-    """
+    """Let services raise Django's ValidationError/PermissionDenied and still answer 400/403."""
     if isinstance(exc, DjangoValidationError):
-        aliases = getattr(context.get("view"), "error_field_aliases", {}) or {}
-        exc = exceptions.ValidationError(detail=_validation_detail(exc, aliases))
+        exc = exceptions.ValidationError(detail=_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -1,0 +1,1 @@
+"""Shared machinery that imports no app: subtree queries, masking, dates, API errors, admin bases."""
