@@ -1,5 +1,7 @@
 """Members in the admin: listing, create, edit, inspect, transfer and the login account."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib.admin.utils import quote
@@ -11,41 +13,34 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button
+
+from core.admin.filters import AdminFilterSet, choice_filter, isnull_filter
+from core.admin.views import ObjectFormView, ScopedInspectView, ScopedSingleObjectMixin, ServiceSaveMixin
 
 from .. import admin_forms, services
 from ..models import (
     Member,
     MemberCategory,
 )
-from .base import (
-    ObjectFormView,
-    OrgchartViewSet,
-    ScopedInspectView,
-    ScopedSingleObjectMixin,
-    ServiceSaveMixin,
-    choice_filter,
-)
+from .base import OrgchartViewSet
 
 
-class MemberFilterSet(WagtailFilterSet):
-    status = choice_filter(
+class MemberFilterSet(AdminFilterSet):
+    status = isnull_filter(
+        "left_on",
         gettext_lazy("Status"),
-        [("active", gettext_lazy("Active")), ("left", gettext_lazy("Left the street"))],
-        method="filter_status",
+        empty=("active", gettext_lazy("Active")),
+        filled=("left", gettext_lazy("Left the street")),
     )
     category = choice_filter(gettext_lazy("Category"), MemberCategory.choices)
 
     class Meta:
         model = Member
         fields = ["category"]
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(left_on__isnull=(value == "active")) if value else queryset
 
 
 class MemberIndexView(generic.IndexView):

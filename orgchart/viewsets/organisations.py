@@ -1,39 +1,30 @@
 """Organisations in the admin: the tree listing, create, edit, delete, move, close, reopen."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin import messages
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button
 
-from .. import admin_forms, services
+from core.admin.filters import AdminFilterSet, choice_filter, isnull_filter
+from core.admin.views import ObjectFormView, ScopedSingleObjectMixin, ServiceDeleteMixin, ServiceSaveMixin
+
+from .. import admin_forms, queries, services
 from ..models import (
     ALLOWED_CHILD_KINDS,
-    Member,
     Organisation,
     OrgKind,
-    Post,
-    Transfer,
 )
-from .base import (
-    ObjectFormView,
-    OrgchartViewSet,
-    ScopedSingleObjectMixin,
-    ServiceSaveMixin,
-    choice_filter,
-)
+from .base import OrgchartViewSet
 
 
 class TreeTitleColumn(TitleColumn):
@@ -47,26 +38,18 @@ class TreeTitleColumn(TitleColumn):
         return context
 
 
-class OrganisationFilterSet(WagtailFilterSet):
+class OrganisationFilterSet(AdminFilterSet):
     kind = choice_filter(gettext_lazy("Kind"), OrgKind.choices)
-    status = choice_filter(
+    status = isnull_filter(
+        "closed_on",
         gettext_lazy("Status"),
-        [("open", gettext_lazy("Open")), ("closed", gettext_lazy("Closed"))],
-        method="filter_status",
+        empty=("open", gettext_lazy("Open")),
+        filled=("closed", gettext_lazy("Closed")),
     )
 
     class Meta:
         model = Organisation
         fields = ["kind"]
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(closed_on__isnull=(value == "open")) if value else queryset
-
-
-def _subquery_count(queryset: QuerySet) -> Subquery:
-    """COUNT(*) of a correlated queryset as one scalar subquery (no GROUP BY, no N+1)."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Subquery(counted, output_field=IntegerField())
 
 
 class OrganisationIndexView(generic.IndexView):
@@ -79,20 +62,13 @@ class OrganisationIndexView(generic.IndexView):
     reopen_url_name = None
 
     def get_base_queryset(self) -> QuerySet[Organisation]:
-        members_in_subtree = Member.objects.active().filter(organisation__path__startswith=OuterRef("path"))
-        # Only a leaf without history may be deleted; computed here so the button costs no query.
-        history = (
-            Exists(Member.objects.filter(organisation=OuterRef("pk")))
-            | Exists(Post.objects.filter(organisation=OuterRef("pk")))
-            | Exists(
-                Transfer.objects.filter(
-                    Q(from_organisation=OuterRef("pk")) | Q(to_organisation=OuterRef("pk"))
-                )
-            )
-        )
+        # Whether each row has history is annotated so that its delete button costs no query.
         return (
             self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-            .annotate(member_count=_subquery_count(members_in_subtree), has_history=history)
+            .annotate(
+                member_count=queries.subtree_member_count(),
+                has_history=queries.organisation_history_exists(),
+            )
             .order_by("path")
         )
 
@@ -109,7 +85,9 @@ class OrganisationIndexView(generic.IndexView):
         ]
 
     def get_delete_url(self, instance):
-        if instance.numchild or instance.has_history:
+        if services.organisation_deletion_refusal(
+            instance, actor=self.request.user, has_history=instance.has_history
+        ):
             return None
         return super().get_delete_url(instance)
 
@@ -190,8 +168,12 @@ class OrganisationEditView(
         return services.update_organisation(self.object, actor=self.request.user, **changed)
 
     @cached_property
+    def deletion_refusal(self) -> str | None:
+        return services.organisation_deletion_refusal(self.object, actor=self.request.user)
+
+    @cached_property
     def can_delete(self) -> bool:
-        return not self.object.numchild and not services.organisation_has_history(self.object)
+        return self.deletion_refusal is None
 
     @cached_property
     def header_more_buttons(self) -> list:
@@ -203,38 +185,16 @@ class OrganisationEditView(
         return context
 
 
-class OrganisationDeleteView(ScopedSingleObjectMixin, generic.DeleteView):
+class OrganisationDeleteView(ServiceDeleteMixin, ScopedSingleObjectMixin, generic.DeleteView):
     """Deletes only mistakes: a leaf with no history. Anything else is closed instead."""
 
     scope_action = "delete"
 
-    def blocked_reason(self) -> str | None:
-        if self.object.numchild:
-            return _("This organisation has sub-organisations; move or delete them first.")
-        if services.organisation_has_history(self.object):
-            return _(
-                "This organisation has members, posts or transfers on record; "
-                "close it instead of deleting it."
-            )
-        return None
+    def refusal_reason(self) -> str | None:
+        return services.organisation_deletion_refusal(self.object, actor=self.request.user)
 
-    def refuse(self, reason: str) -> HttpResponse:
-        messages.error(self.request, reason)
-        return redirect(self.edit_url_name, quote(self.object.pk))
-
-    def get(self, request, *args, **kwargs):
-        if reason := self.blocked_reason():
-            return self.refuse(reason)
-        return super().get(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        success_url = self.get_success_url()
-        try:
-            services.delete_organisation(self.object, actor=self.request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            return self.refuse(" ".join(getattr(exc, "messages", [str(exc)])))
-        messages.success(self.request, self.get_success_message())
-        return HttpResponseRedirect(success_url)
+    def call_service(self) -> None:
+        services.delete_organisation(self.object, actor=self.request.user)
 
 
 class MoveOrganisationView(ObjectFormView):

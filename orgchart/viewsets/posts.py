@@ -1,33 +1,29 @@
 """Posts in the admin: listing with holders, create, inspect, appoint and vacate."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button
 
-from .. import admin_forms, services
+from core.admin.filters import AdminFilterSet, choice_filter
+from core.admin.views import ObjectFormView, ScopedInspectView, ServiceSaveMixin
+
+from .. import admin_forms, queries, services
 from ..models import (
     Post,
     PostTitle,
     Tenure,
-    current_tenure_q,
 )
-from .base import (
-    ObjectFormView,
-    OrgchartViewSet,
-    ScopedInspectView,
-    ServiceSaveMixin,
-    choice_filter,
-)
+from .base import OrgchartViewSet
 
 
 class HolderColumn(Column):
@@ -36,7 +32,7 @@ class HolderColumn(Column):
     cell_template_name = "orgchart/admin/holder_cell.html"
 
 
-class PostFilterSet(WagtailFilterSet):
+class PostFilterSet(AdminFilterSet):
     title = choice_filter(gettext_lazy("Post"), PostTitle.choices)
     vacancy = choice_filter(
         gettext_lazy("Holder"),
@@ -51,7 +47,7 @@ class PostFilterSet(WagtailFilterSet):
     def filter_vacancy(self, queryset, name, value):
         if not value:
             return queryset
-        filled = Exists(Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")))
+        filled = queries.post_filled_exists()
         return queryset.filter(filled if value == "filled" else ~filled)
 
 
@@ -61,14 +57,10 @@ class PostIndexView(generic.IndexView):
     search_backend_name = None
 
     def get_base_queryset(self) -> QuerySet[Post]:
-        current = Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")).order_by("-started_on")
         return (
             self.permission_policy.instances_user_has_permission_for(self.request.user, "change")
             .select_related("organisation")
-            .annotate(
-                holder_name=Subquery(current.values("member__name")[:1]),
-                holder_since=Subquery(current.values("started_on")[:1]),
-            )
+            .annotate(**queries.current_holder())
             .order_by("organisation__path", "title")
         )
 
@@ -92,13 +84,10 @@ class PostCreateView(ServiceSaveMixin, generic.CreateView):
         return initial
 
     def call_service(self, form) -> Post:
-        org = form.cleaned_data["organisation"]
-        # The choices are already the user's subtree; the check stays next to the write.
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "add", Post(organisation=org)
-        ):
-            raise PermissionDenied(_("You do not manage this organisation."))
-        return services.ensure_post(org, form.cleaned_data["title"])
+        # The choices are already the user's subtree; the service checks again next to the write.
+        return services.ensure_post(
+            form.cleaned_data["organisation"], form.cleaned_data["title"], actor=self.request.user
+        )
 
     def get_success_url(self) -> str:
         return reverse(self.inspect_url_name, args=(quote(self.object.pk),))

@@ -1,22 +1,25 @@
 """Read-only records in the admin: transfers and roster import jobs."""
 
+from __future__ import annotations
+
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
+from core.admin.filters import AdminFilterSet, choice_filter
+
 from ..models import ImportJob, Transfer, TransferKind
-from .base import OrgchartViewSet, choice_filter
+from .base import OrgchartViewSet
 
 ROSTER_JOB_URL_NAME = "orgchart:roster_job"
 
 
-class TransferFilterSet(WagtailFilterSet):
+class TransferFilterSet(AdminFilterSet):
     kind = choice_filter(gettext_lazy("Kind"), TransferKind.choices)
 
     class Meta:
