@@ -62,12 +62,16 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         notification = services.mark_read(self.get_object(), actor=request.user)
         return Response(NotificationSerializer(notification).data)
 
-    @extend_schema(summary=_("Mark all my notifications read"), request=None, responses={200: MarkedSerializer})
+    @extend_schema(
+        summary=_("Mark all my notifications read"), request=None, responses={200: MarkedSerializer}
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
         return Response({"marked": services.mark_all_read(actor=request.user)})
 
-    @extend_schema(summary=_("How many of my notifications are unread"), responses={200: UnreadCountSerializer})
+    @extend_schema(
+        summary=_("How many of my notifications are unread"), responses={200: UnreadCountSerializer}
+    )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:
         return Response({"unread": queries.unread_count(request.user)})

@@ -266,7 +266,9 @@ def _run_claimed(fanout: FanOut, attempt: int) -> str:
         _heartbeat(fanout.pk, attempt, cursor=position, emailed_count=F("emailed_count") + emailed)
         if position < len(ids) and time.monotonic() - started > budget:
             # Hand the rest to a fresh task: each stays well inside the Celery time limits.
-            if not _owned(fanout.pk, attempt).update(status=FanOutStatus.PENDING, heartbeat_at=timezone.now()):
+            if not _owned(fanout.pk, attempt).update(
+                status=FanOutStatus.PENDING, heartbeat_at=timezone.now()
+            ):
                 raise FanOutLost(fanout.pk)
             deliver_fanout_task.delay_on_commit(fanout.pk)
             return "continued"
@@ -322,7 +324,8 @@ def sweep_stalled_fanouts(now: dt.datetime | None = None) -> SweepReport:
                 stalls=stalls + 1,
                 finished_at=now,
                 heartbeat_at=now,
-                last_error=_("The delivery stopped %(count)d times and was given up.") % {"count": stalls + 1},
+                last_error=_("The delivery stopped %(count)d times and was given up.")
+                % {"count": stalls + 1},
             ):
                 report.failed.append(fanout_id)
         elif same.update(status=FanOutStatus.PENDING, stalls=stalls + 1, heartbeat_at=now):

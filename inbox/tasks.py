@@ -6,9 +6,8 @@ worker is found again by the sweep, and the claim makes a duplicate message a no
 
 from __future__ import annotations
 
-from celery.exceptions import SoftTimeLimitExceeded
-
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=540, time_limit=600)

@@ -57,10 +57,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(
             request,
-            ngettext(
-                "%(count)d notification marked read.", "%(count)d notifications marked read.", count
-            )
+            ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count)
             % {"count": count},
         )
     return redirect("inbox:inbox")
-
