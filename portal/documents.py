@@ -25,7 +25,4 @@ def may_download(user, document) -> bool:
         return user.is_authenticated and permission_policy.user_has_any_permission(
             user, {"add", "change", "choose"}
         )
-    for page in pages:
-        if not isinstance(page, ContentPage) or page.is_visible_to(user):
-            return True
-    return False
+    return any(not isinstance(page, ContentPage) or page.is_visible_to(user) for page in pages)
