@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 from orgchart import access
 from orgchart.models import Organisation
@@ -34,6 +35,7 @@ class HomePage(LoginRequiredPage):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["portal.OrgChartPage"]
     max_count = 1
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
         verbose_name = _("home page")

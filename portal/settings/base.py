@@ -172,7 +172,9 @@ if env.EMAIL_BACKEND:
 WAGTAIL_SITE_NAME = _("Community party-building portal")
 WAGTAILADMIN_BASE_URL = env.WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search with Chinese segmented by jieba (core/search/): SQLite FTS5 or
+# PostgreSQL tsvector by the database in use.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
 REST_FRAMEWORK = {
