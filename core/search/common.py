@@ -27,13 +27,22 @@ class SegmentingIndexerMixin:
             yield (*head, index_text(text))
 
 
+def _names(code: types.CodeType) -> set[str]:
+    """Global names a code object reads, comprehensions included (nested code objects)."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names
+
+
 def with_indexer(add_items, indexer_class):
     """The parent index's `add_items`, building `indexer_class` where it builds `ObjectIndexer`.
 
     Wagtail's database indexes construct the module-level ObjectIndexer inside add_items; this
     reuses their code as is (upserts, title norms) rather than copying it.
     """
-    if "ObjectIndexer" not in add_items.__code__.co_names:
+    if not _names(add_items.__code__) >= {"ObjectIndexer"}:
         raise ImportError(f"{add_items.__qualname__} no longer builds ObjectIndexer; update core.search")
     namespace = {**add_items.__globals__, "ObjectIndexer": indexer_class}
     return types.FunctionType(
