@@ -6,10 +6,9 @@ killed while the filesystem transport holds no copy) is found again by the perio
 
 from __future__ import annotations
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
-
-from celery import shared_task
 
 from . import roster
 

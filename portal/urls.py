@@ -17,8 +17,11 @@ urlpatterns = [
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/search/", SearchAPIView.as_view(), name="api-search"),
     path("api/", include("orgchart.api_urls")),
+    path("api/", include("inbox.api_urls")),
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("reading/", include("portal.reading_urls")),
 ]
 
 if settings.DEBUG:

@@ -94,7 +94,9 @@ def test_title_matches_rank_above_body_only_matches(home):
             intro="<p>志愿服务志愿服务：本月各社区开展志愿服务，志愿者参加志愿活动。</p>",
         )
     )
-    in_title = home.add_child(instance=OrgChartPage(title="关于开展社区志愿服务活动的通知", slug="notice"))
+    in_title = home.add_child(
+        instance=OrgChartPage(title="关于开展社区志愿服务活动的通知", slug="guanyu-tongzhi")
+    )
     results = list(
         get_search_backend().search("志愿", Page.objects.filter(pk__in=[body_only.pk, in_title.pk]))
     )
@@ -102,7 +104,7 @@ def test_title_matches_rank_above_body_only_matches(home):
 
 
 def test_publishing_an_edit_updates_the_index(home):
-    page = home.add_child(instance=Page(title="党员学习教育", slug="study"))
+    page = home.add_child(instance=Page(title="党员学习教育", slug="xuexi-jiaoyu"))
     assert found("党员学习", Page.objects.filter(pk=page.pk)) == ["党员学习教育"]
 
     page.title = "社区志愿服务活动通知"
@@ -231,6 +233,24 @@ def test_a_superuser_passes_group_restrictions_but_not_passwords(mixed, roles):
     assert pks == {mixed["public"].pk, mixed["members"].pk, mixed["restricted"].pk}
 
 
+def test_members_only_notices_reach_only_their_audience(home, street, roles):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import Visibility
+    from tests.portal.content_support import notice
+
+    public = notice(street["community2"], title="第二社区志愿服务公开通知", visibility=Visibility.PUBLIC)
+    own = notice(street["community1"], title="第一社区志愿服务内部通知", visibility=Visibility.MEMBERS)
+    other = notice(street["community2"], title="第二社区志愿服务内部通知", visibility=Visibility.MEMBERS)
+
+    def pks(user):
+        return {p.pk for p in search_pages(user, "志愿服务")}
+
+    assert pks(AnonymousUser()) == {public.pk}
+    assert pks(roles["member"]) == {public.pk, own.pk}  # a member of community 1
+    assert pks(roles["superuser"]) == {public.pk, own.pk, other.pk}
+
+
 # --- the /search/ page -------------------------------------------------------------------------
 
 
@@ -277,7 +297,7 @@ def test_search_page_paginates_and_keeps_the_query(client, home):
     first = client.get("/search/", {"q": "志愿"})
     assert len(first.context["hits"]) == 10
     html = first.content.decode()
-    assert "?q=%E5%BF%97%E6%84%BF&amp;page=2" in html
+    assert "page=2" in html and "q=%E5%BF%97%E6%84%BF" in html
     second = client.get("/search/", {"q": "志愿", "page": "2"})
     assert len(second.context["hits"]) == 2
     assert client.get("/search/", {"q": "志愿", "page": "abc"}).status_code == 200
