@@ -6,14 +6,19 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import views as portal_views
+from portal.api import SearchAPIView
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
+    path("api/search/", SearchAPIView.as_view(), name="api-search"),
     path("api/", include("orgchart.api_urls")),
     path("api/", include("inbox.api_urls")),
+    path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
     path("reading/", include("portal.reading_urls")),
