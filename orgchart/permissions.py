@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from core.tree import paths_q
@@ -121,17 +121,15 @@ class TransferPolicy(AccessRulePolicy):
 
 
 class ImportJobPolicy(AccessRulePolicy):
-    """Roster imports carry no organisation: a street manager sees all, other managers their own."""
+    """Roster imports: seen by the managers of the organisations they target (orgchart.access)."""
 
     actions = READ_ONLY
 
     def scope(self, user, action: str) -> QuerySet[ImportJob]:
-        if access.is_street_manager(user):
-            return ImportJob.objects.all()
-        return ImportJob.objects.filter(Q(created_by=user) if user.is_authenticated else Q(pk__in=[]))
+        return access.visible_import_jobs(user)
 
     def in_scope(self, user, action: str, instance: ImportJob) -> bool:
-        return access.is_street_manager(user) or instance.created_by_id == user.pk
+        return access.can_view_import_job(user, instance)
 
 
 organisation_policy = OrganisationPolicy(Organisation)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.dates import add_years
 
+from . import access
 from .models import (
     LOW_EDUCATION,
     Education,
@@ -136,3 +137,8 @@ def tree_rows(root: Organisation | None = None, include_closed: bool = False) ->
 def street_root() -> Organisation | None:
     """The first street committee root: the street the portal serves."""
     return Organisation.objects.filter(depth=1, kind=OrgKind.STREET).order_by("path").first()
+
+
+def my_record(user) -> Member | None:
+    """The member record of `user`'s own login, or None (no login, or an account with no member)."""
+    return access.member_for(user)
