@@ -19,6 +19,10 @@ from typing import IO, Any
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
 from django.utils.translation import gettext as _
 
 from core.text import normalise
@@ -42,6 +46,30 @@ MAX_PART_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_CELL_CHARS = 500
 MAX_BLANK_RUN = 1_000
+
+
+def _read_dimension_only(self: ReadOnlyWorksheet) -> None:
+    """ReadOnlyWorksheet._get_size, stopping at <sheetData> whether or not <dimension> came first.
+
+    openpyxl's own version listens for end events, and <sheetData> ends only after its last
+    row: a sheet without <dimension> (a hand-made file of a million blank rows) was parsed in
+    full inside load_workbook, 15 s before our blank-run limit could act. Same result otherwise.
+    """
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries is not None:
+                    self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                break
+            if element.tag == DATA_TAG:
+                break
+    finally:
+        src.close()
+
+
+ReadOnlyWorksheet._get_size = _read_dimension_only
 
 
 class RosterFileError(Exception):
