@@ -19,11 +19,11 @@ from typing import IO, Any
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.functions import iterparse
-from django.utils.translation import gettext as _
 
 from core.text import normalise
 
