@@ -9,13 +9,12 @@ module level (`run_import as run_import_task`), so the two never import each oth
 
 from __future__ import annotations
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
 
-from portal.celery import app
 
-
-@app.task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
 def run_import(job_id: int) -> str:
     """Check and import one roster job; a job not pending (finished, running elsewhere) is a no-op."""
     from .roster.jobs import fail_job, run_import_job
@@ -28,7 +27,7 @@ def run_import(job_id: int) -> str:
         return "failed"
 
 
-@app.task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def sweep_stalled_imports() -> dict[str, list[int]]:
     """Re-queue import jobs whose worker died or whose message was lost (run every minute)."""
     from .roster.jobs import sweep_stalled_imports as sweep

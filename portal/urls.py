@@ -30,7 +30,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/", include("orgchart.api_urls")),
+    path("api/", include("inbox.api_urls")),
     path("orgchart/", include("orgchart.urls")),
+    path("inbox/", include("inbox.urls")),
 ]
 
 if settings.DEBUG:

@@ -20,6 +20,7 @@ CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
 INSTALLED_APPS = [
     "portal",
     "orgchart",
+    "inbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -202,6 +203,11 @@ SPECTACULAR_SETTINGS = {
 
 # Members rosters bigger than this run as a Celery task with progress shown.
 IMPORT_INLINE_MAX_ROWS = env.IMPORT_INLINE_MAX_ROWS
+
+# Notification fan-outs: people per batch (one insert, one e-mail round per batch), and how long
+# one task runs before it hands the rest to a fresh task (keeps each under the time limits).
+INBOX_BATCH_SIZE = 200
+INBOX_RUN_SECONDS = 240
 
 LOGGING = {
     "version": 1,
