@@ -298,7 +298,7 @@ class PostCreateForm(ServiceErrorsMixin, WagtailAdminModelForm):
     class Meta:
         model = Post
         fields = ["organisation", "title"]
-        field_classes = {"organisation": TreeChoiceField, "name": NameField, "mobile": MobileField}
+        field_classes = {"organisation": TreeChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -310,7 +310,8 @@ def check_member(
         member.full_clean(exclude=sorted(skip), validate_unique=look_up_id_number)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+            # Model.clean re-checks a stored number even when the new one failed: one answer a field.
+            errors.setdefault(name, messages)
     if errors:
         raise ValidationError(errors)
 
