@@ -15,10 +15,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from core.spreadsheets import XLSX_TYPE, xlsx_response
 
 from . import access, queries, roster
 from .forms import RosterUploadForm
@@ -84,8 +85,6 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 # Members roster ---------------------------------------------------------------------------------
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _require_manager(request: HttpRequest) -> None:
     if not access.is_manager(request.user):
@@ -99,14 +98,6 @@ def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
     if not access.can_view_import_job(request.user, job):
         raise Http404(_("No such import."))
     return job
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    # RFC 5987 filename* for the Chinese name, as FileResponse does.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"  # it holds identity numbers
-    return response
 
 
 @login_required
@@ -181,7 +172,7 @@ def roster_job_status(request: HttpRequest, pk: int) -> JsonResponse:
 def roster_template(request: HttpRequest) -> HttpResponse:
     """The blank roster, with a help sheet and the codes of the branches the user manages."""
     _require_manager(request)
-    return _xlsx_response(roster.build_template(request.user), "党员名册导入模板.xlsx")
+    return xlsx_response(roster.build_template(request.user), "党员名册导入模板.xlsx")
 
 
 @login_required
@@ -192,7 +183,7 @@ def roster_export(request: HttpRequest, org_pk: int) -> HttpResponse:
     if not access.can_manage(request.user, org):
         raise PermissionDenied(_("You do not manage this organisation."))
     content = roster.export_subtree(org, actor=request.user)
-    return _xlsx_response(content, f"党员名册-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(content, f"党员名册-{org.name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

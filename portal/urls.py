@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/", include("inbox.api_urls")),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
+    path("reading/", include("portal.reading_urls")),
 ]
 
 if settings.DEBUG:
