@@ -166,6 +166,3 @@ class NoticeIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("notices index")
-
-    def content_for(self, user):
-        return NoticePage.listed_for(user)
