@@ -141,3 +141,21 @@ def read_report_header_button(page, user, view_name=None, next_url=None):
     button = _read_report_button(page, user, priority=55)
     if button is not None:
         yield button
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_unreadable_pages_from_the_chooser(pages, request):
+    """The page chooser lists every page of the tree to anyone who may link to one: leave out
+    the members-only content (drafts too) the user may not read, so its titles do not leak to
+    another community's editors."""
+    from django.db.models import Q
+
+    from .models import NoticePage, ResultPage, StudyPage
+
+    user = request.user
+    if user.is_superuser:
+        return pages
+    hidden = Q()
+    for model in (NoticePage, StudyPage, ResultPage):
+        hidden |= Q(pk__in=model.objects.exclude(model.visible_q(user)).values("pk"))
+    return pages.exclude(hidden)
