@@ -12,8 +12,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from core.admin.forms import add_service_error
 from core.spreadsheets import xlsx_response
-from orgchart.admin_forms import add_service_error
 
 from . import queries, services
 from .forms import StudyRecordForm
