@@ -9,11 +9,14 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from wagtail.signals import page_published
 
         from orgchart.signals import organisation_changed, posts_changed
 
-        from . import sections
+        from . import sections, services
+        from .models import NoticePage
 
         organisation_changed.connect(sections.on_organisation_changed, dispatch_uid="portal-sections")
         posts_changed.connect(sections.on_posts_changed, dispatch_uid="portal-publishers")
         user_logged_in.connect(sections.on_user_logged_in, dispatch_uid="portal-publishers-login")
+        page_published.connect(services.on_notice_published, sender=NoticePage, dispatch_uid="portal-notify")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
 from wagtail.documents.permissions import permission_policy
 from wagtail.models import Page, ReferenceIndex
 
@@ -12,7 +14,13 @@ from .models import ContentPage
 def pages_using(document) -> list[Page]:
     """Live pages whose content refers to `document` (body blocks, attachments, rich-text links)."""
     page_type = ContentType.objects.get_for_model(Page)
-    ids = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type).values("object_id")
+    # ReferenceIndex.object_id is text: cast it, or PostgreSQL refuses to compare it with a page id.
+    ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=page_type)
+        .annotate(page_id=Cast("object_id", BigIntegerField()))
+        .values("page_id")
+    )
     return list(Page.objects.filter(pk__in=ids).live().specific())
 
 

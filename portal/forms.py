@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
@@ -13,8 +14,22 @@ from .queries import MAX_QUERY_LENGTH
 from .services import MAX_REFLECTION_CHARS, MAX_STUDY_MINUTES
 
 
+class MinutesField(forms.IntegerField):
+    """Whole minutes in ASCII digits: Python's int() would take full-width or other scripts'
+    digits ("１２") silently; the member is asked to type them again instead."""
+
+    def to_python(self, value):
+        if (
+            isinstance(value, str)
+            and value.strip()
+            and not (value.strip().isascii() and value.strip().isdigit())
+        ):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class StudyRecordForm(forms.Form):
-    minutes = forms.IntegerField(
+    minutes = MinutesField(
         label=_("Minutes spent"),
         min_value=1,
         max_value=MAX_STUDY_MINUTES,
@@ -22,7 +37,10 @@ class StudyRecordForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     studied_on = forms.DateField(
-        label=_("Studied on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Studied on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the date as YYYY-MM-DD, e.g. 2026-03-08.")},
     )
     reflection = forms.CharField(
         label=_("Reflection (optional)"),
@@ -30,6 +48,19 @@ class StudyRecordForm(forms.Form):
         max_length=MAX_REFLECTION_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the request's language, not at import.
+        minutes = gettext("Give the minutes spent as a whole number from 1 to %(max)d, e.g. 30.") % {
+            "max": MAX_STUDY_MINUTES
+        }
+        self.fields["minutes"].error_messages.update(
+            dict.fromkeys(("required", "invalid", "min_value", "max_value"), minutes)
+        )
+        self.fields["reflection"].error_messages["max_length"] = gettext(
+            "A reflection has at most %(max)d characters."
+        ) % {"max": MAX_REFLECTION_CHARS}
 
 
 class DocumentForm(BaseDocumentForm):

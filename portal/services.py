@@ -1,4 +1,5 @@
-"""Operations on the portal's content that change state: reading a notice, recording study."""
+"""Operations on the portal's content that change state: telling a notice's audience, reading a
+notice, recording study."""
 
 from __future__ import annotations
 
@@ -9,10 +10,39 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inbox import services as inbox
 from orgchart import access
 
 MAX_STUDY_MINUTES = 600
 MAX_REFLECTION_CHARS = 5000
+
+
+def notify_notice_audience(notice, *, actor=None):
+    """Tell a live notice's audience about it in the inbox (and by e-mail), once per person:
+    the cause is "notice:<id>", so republishing tells only those not told before. Nothing for a
+    notice that is not live (scheduled) or already expired. Returns the fan-out, if any."""
+    from .models import NoticePage
+    from .queries import notice_audience_users
+
+    if not notice.live or NoticePage.objects.filter(pk=notice.pk).exclude(NoticePage.current_q()).exists():
+        return None
+    url = notice.get_url() or ""
+    return inbox.notify(
+        inbox.cause_key("notice", notice.pk),
+        notice_audience_users(notice),
+        title=_("New notice: %(title)s") % {"title": notice.title},
+        summary=notice.summary,
+        url=url if url.startswith("/") else "",
+        actor=actor,
+    )
+
+
+def on_notice_published(sender, instance, revision=None, **kwargs) -> None:
+    """Wagtail's page_published for a notice: published from the editor, approved through the
+    street review, or gone live on schedule (publish_scheduled). Sent inside the publishing
+    transaction, so the delivery is queued only if the publication commits."""
+    actor = getattr(revision, "user", None)  # who wrote the published revision
+    notify_notice_audience(instance, actor=actor)
 
 
 def record_read(notice, user) -> bool:

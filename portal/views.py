@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from core.admin.forms import add_service_error
 from core.search.segment import query_words
 from core.spreadsheets import xlsx_response
-from orgchart import access
 
 from . import queries, services
 from .forms import SearchForm, StudyRecordForm
@@ -44,7 +43,7 @@ def record_study_from_page(request: HttpRequest, page) -> HttpResponse | StudyRe
 def _notice_for_publisher(request: HttpRequest, pk: int) -> NoticePage:
     """A notice whose read report `request.user` may see: they manage its publishing organisation."""
     notice = get_object_or_404(NoticePage.objects.select_related("organisation"), pk=pk)
-    if notice.organisation is None or not access.can_manage(request.user, notice.organisation):
+    if not notice.reads_visible_to(request.user):
         raise Http404
     return notice
 

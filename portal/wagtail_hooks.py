@@ -101,3 +101,61 @@ def serve_documents_only_to_readers(document, request):
 
     if not may_download(request.user, document):
         raise Http404
+
+
+# The publisher's read report, reachable from the page explorer and the notice's editor ---------
+
+
+def _read_report_button(page, user, priority: int):
+    """A "who has read it" button for a notice whose publishing organisation `user` manages (the
+    same rule as the report view); None for any other page or user."""
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from orgchart import access
+
+    from .models import NoticePage
+
+    if page.specific_class is not NoticePage or not access.is_manager(user):
+        return None
+    notice = NoticePage.objects.select_related("organisation").filter(pk=page.pk).first()
+    if notice is None or not notice.reads_visible_to(user):
+        return None
+    return Button(
+        _("Who has read it"),
+        url=reverse("portal:read_report", args=[page.pk]),
+        icon_name="view",
+        priority=priority,
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def read_report_listing_button(page, user, next_url=None):
+    button = _read_report_button(page, user, priority=45)
+    if button is not None:
+        yield button
+
+
+@hooks.register("register_page_header_buttons")
+def read_report_header_button(page, user, view_name=None, next_url=None):
+    button = _read_report_button(page, user, priority=55)
+    if button is not None:
+        yield button
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_unreadable_pages_from_the_chooser(pages, request):
+    """The page chooser lists every page of the tree to anyone who may link to one: leave out
+    the members-only content (drafts too) the user may not read, so its titles do not leak to
+    another community's editors."""
+    from django.db.models import Q
+
+    from .models import NoticePage, ResultPage, StudyPage
+
+    user = request.user
+    if user.is_superuser:
+        return pages
+    hidden = Q()
+    for model in (NoticePage, StudyPage, ResultPage):
+        hidden |= Q(pk__in=model.objects.exclude(model.visible_q(user)).values("pk"))
+    return pages.exclude(hidden)

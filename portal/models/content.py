@@ -96,6 +96,11 @@ class ContentPage(Page):
         """Live pages of this type `user` may open."""
         return cls.objects.live().filter(cls.visible_q(user))
 
+    @classmethod
+    def listed_for(cls, user) -> QuerySet:
+        """What a list shows `user`: visible pages with their organisation, newest first."""
+        return cls.visible_to(user).select_related("organisation").order_by("-first_published_at", "-pk")
+
     def is_visible_to(self, user) -> bool:
         return type(self).visible_to(user).filter(pk=self.pk).exists()
 
@@ -132,11 +137,7 @@ class ContentIndexPage(Page):
         abstract = True
 
     def content_for(self, user) -> QuerySet:
-        return (
-            self.content_model.visible_to(user)
-            .select_related("organisation")
-            .order_by("-first_published_at", "-pk")
-        )
+        return self.content_model.listed_for(user)
 
     def extra_filters(self, request, items: QuerySet, errors: list[str]) -> tuple[QuerySet, dict]:
         """Hook for a subclass's own filters (e.g. category); returns the items and chosen values."""

@@ -63,11 +63,7 @@ class HomePage(Page):
         context["street"] = street
         notices = NoticePage.listed_for(user)
         context["notices"] = notices[:HOME_NOTICES]
-        context["featured_study"] = (
-            StudyPage.visible_to(user)
-            .filter(featured=True)
-            .order_by("-first_published_at", "-pk")[:HOME_STUDY]
-        )
+        context["featured_study"] = StudyPage.listed_for(user).filter(featured=True)[:HOME_STUDY]
         if user.is_authenticated:
             context["unread_notices"] = unread_notice_count(user, notices)
             if street is not None:

@@ -97,6 +97,10 @@ class NoticePage(ContentPage):
         paths = access.addressed_paths(user)
         return cls._audience_q(lambda field: Q(**{f"{field}__in": paths}))
 
+    def reads_visible_to(self, user) -> bool:
+        """Who sees the read report: those who manage the publishing organisation."""
+        return self.organisation is not None and access.can_manage(user, self.organisation)
+
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
@@ -121,9 +125,7 @@ class NoticePage(ContentPage):
 
         record_read(self, request.user)
         context["attachments"] = list(self.attachments.select_related("document"))
-        context["can_see_reads"] = self.organisation is not None and access.can_manage(
-            request.user, self.organisation
-        )
+        context["can_see_reads"] = self.reads_visible_to(request.user)
         return context
 
 
@@ -164,6 +166,3 @@ class NoticeIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("notices index")
-
-    def content_for(self, user):
-        return NoticePage.listed_for(user)

@@ -46,9 +46,8 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         in_section = path_prefix_q(self.path)
-        newest = ("-first_published_at", "-pk")
         context["notices"] = NoticePage.listed_for(user).filter(in_section)[:20]
-        context["study"] = StudyPage.visible_to(user).filter(in_section).order_by(*newest)[:10]
-        context["results"] = ResultPage.visible_to(user).filter(in_section).order_by(*newest)[:10]
+        context["study"] = StudyPage.listed_for(user).filter(in_section)[:10]
+        context["results"] = ResultPage.listed_for(user).filter(in_section)[:10]
         context["subsections"] = SectionPage.objects.child_of(self).live().order_by("path")
         return context

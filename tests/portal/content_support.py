@@ -46,3 +46,25 @@ def result(org, **fields) -> ResultPage:
 
 def days_ago(n: int):
     return timezone.now() - dt.timedelta(days=n)
+
+
+def draft(page_class, org, **fields):
+    """Add a page of `page_class` to `org`'s section as a draft (not live), for publishing through
+    Wagtail's revisions as the editor and the workflow do."""
+    n = next(_n)
+    page = page_class(
+        title=fields.pop("title", f"草稿{n}"), slug=fields.pop("slug", f"d{n}"), live=False, **fields
+    )
+    section(org).add_child(instance=page)
+    return page
+
+
+def publish_revision(page, user=None):
+    """Publish `page` through a revision, as the editor's publish button does (sends
+    page_published); the page fresh from the database."""
+    page.save_revision(user=user).publish(user=user)
+    return type(page).objects.get(pk=page.pk)
+
+
+def html(response) -> str:
+    return response.content.decode()
