@@ -86,7 +86,11 @@ def test_a_notice_is_submitted_approved_found_read_and_counted(portal, browser, 
     member_ctx, member = new_tab(browser)
     log_in(member, portal.url, "dangyuan")
     member.goto(f"{portal.url}/search/")
-    member.locator("#id_q").fill(WORD)
+    box = member.get_by_role("searchbox")
+    # A box an older reader can see and hit: real type size and a finger-sized target.
+    assert box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
+    assert box.bounding_box()["height"] >= 44
+    box.fill(WORD)
     member.locator("form.search-form button[type=submit]").click()
     member.wait_for_url(re.compile(r"/search/\?q="))
     results = member.get_by_test_id("search-results")
