@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from django.db.models import Model, Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from core.tree import paths_q
-
 from . import access
 from .models import ImportJob, Member, Organisation, Post, Transfer
 
@@ -108,16 +106,10 @@ class TransferPolicy(AccessRulePolicy):
     actions = READ_ONLY
 
     def scope(self, user, action: str) -> QuerySet[Transfer]:
-        paths = access.managed_paths(user)
-        return Transfer.objects.filter(
-            paths_q(paths, "from_organisation__path") | paths_q(paths, "to_organisation__path")
-        )
+        return access.visible_transfers(user)
 
     def in_scope(self, user, action: str, instance: Transfer) -> bool:
-        return any(
-            org is not None and access.can_manage(user, org)
-            for org in (instance.from_organisation, instance.to_organisation)
-        )
+        return access.can_view_transfer(user, instance)
 
 
 class ImportJobPolicy(AccessRulePolicy):
