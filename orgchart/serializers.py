@@ -27,6 +27,7 @@ from .models import (
     Organisation,
     OrgKind,
     Transfer,
+    TransferStatus,
 )
 from .validators import validate_id_number
 
@@ -243,6 +244,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class TransferRecordSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Transfer
@@ -256,8 +258,49 @@ class TransferRecordSerializer(serializers.ModelSerializer):
             "outside_organisation",
             "transferred_on",
             "reason",
+            "status",
+            "status_label",
+            "decided_at",
+            "decision_reason",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "status": {
+                "help_text": _(
+                    "`pending` until the receiving organisation accepts or declines a transfer within "
+                    "the street, or the sender withdraws it; then `accepted`, `declined` or `withdrawn`."
+                )
+            }
+        }
+
+
+class TransferSerializer(TransferRecordSerializer):
+    """A transfer in the transfers list, with the member's name."""
+
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta(TransferRecordSerializer.Meta):
+        fields = [*TransferRecordSerializer.Meta.fields, "member_name"]
+        read_only_fields = fields
+
+
+class TransferFilterSerializer(serializers.Serializer):
+    """Query parameters of GET /api/transfers/."""
+
+    status = serializers.ChoiceField(
+        choices=TransferStatus.choices, required=False, help_text=_("Only transfers with this status.")
+    )
+
+
+class TransferDecisionSerializer(serializers.Serializer):
+    """Input of accept, decline and withdraw."""
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Why; required to decline."),
+    )
 
 
 class MemberDetailSerializer(MemberSerializer):

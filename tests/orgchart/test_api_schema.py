@@ -19,6 +19,11 @@ ENDPOINTS = {
     "/api/members/": {"get", "post"},
     "/api/members/{id}/": {"get", "patch"},
     "/api/members/{id}/transfer/": {"post"},
+    "/api/transfers/": {"get"},
+    "/api/transfers/{id}/": {"get"},
+    "/api/transfers/{id}/accept/": {"post"},
+    "/api/transfers/{id}/decline/": {"post"},
+    "/api/transfers/{id}/withdraw/": {"post"},
 }
 
 
