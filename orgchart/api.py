@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from . import access, services
 from .models import Member, Organisation, Transfer
-from .queries import subtree_statistics, tree_rows
+from .queries import statistics_for, tree_rows
 from .serializers import (
     MemberCreateSerializer,
     MemberDetailSerializer,
@@ -163,14 +163,16 @@ class OrganisationViewSet(
         description=_(
             "Active members, share aged 60 and over, share with junior high school or below, counts by "
             "category, gender and education, posts filled and vacant, organisations by kind. The keys "
-            "of each breakdown are codes; `labels` gives their display names."
+            "of each breakdown are codes; `labels` gives their display names. For a group of fewer "
+            "than 5 members that you do not manage, the breakdowns are null (`breakdowns_hidden`)."
         ),
         responses={200: StatisticsSerializer, **_errors(404)},
     )
     @action(detail=True, methods=["get"])
     def statistics(self, request: Request, pk: str | None = None) -> Response:
         org = self.get_object()
-        data = subtree_statistics(org).as_dict()
+        data = statistics_for(request.user, org).as_dict()
+        data["breakdowns_note"] = _("Fewer than 5") if data["breakdowns_hidden"] else ""
         data["organisation"] = OrganisationSerializer(org).data
         data["labels"] = statistics_labels()
         return Response(StatisticsSerializer(data).data)

@@ -150,19 +150,37 @@ class StatisticsLabelsSerializer(serializers.Serializer):
     education = serializers.DictField(child=serializers.CharField())
 
 
+HIDDEN_HELP = _("Null when the breakdowns are hidden (see breakdowns_hidden).")
+
+
 class StatisticsSerializer(serializers.Serializer):
     """orgchart.queries.SubtreeStatistics.as_dict(), the organisation, and labels for every code."""
 
     organisation = OrganisationSerializer()
     organisation_id = serializers.IntegerField()
     members = serializers.IntegerField(help_text=_("Active members in the subtree."))
-    aged_60_plus = serializers.IntegerField()
-    share_aged_60_plus = serializers.FloatField()
-    low_education = serializers.IntegerField(help_text=_("Junior high school or below."))
-    share_low_education = serializers.FloatField()
-    by_category = serializers.DictField(child=serializers.IntegerField())
-    by_gender = serializers.DictField(child=serializers.IntegerField())
-    by_education = serializers.DictField(child=serializers.IntegerField())
+    aged_60_plus = serializers.IntegerField(allow_null=True, help_text=HIDDEN_HELP)
+    share_aged_60_plus = serializers.FloatField(allow_null=True, help_text=HIDDEN_HELP)
+    low_education = serializers.IntegerField(
+        allow_null=True, help_text=_("Junior high school or below. Null when the breakdowns are hidden.")
+    )
+    share_low_education = serializers.FloatField(allow_null=True, help_text=HIDDEN_HELP)
+    by_category = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text=HIDDEN_HELP
+    )
+    by_gender = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text=HIDDEN_HELP
+    )
+    by_education = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text=HIDDEN_HELP
+    )
+    breakdowns_hidden = serializers.BooleanField(
+        help_text=_(
+            "True for a group of fewer than 5 members that you do not manage: its breakdowns are "
+            "null, so none describes one person; `breakdowns_note` says so."
+        )
+    )
+    breakdowns_note = serializers.CharField(help_text=_('"Fewer than 5" when the breakdowns are hidden.'))
     posts_filled = serializers.IntegerField()
     posts_vacant = serializers.IntegerField()
     vacant_secretaries = serializers.IntegerField()

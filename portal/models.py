@@ -17,7 +17,7 @@ from wagtail.models import Page
 
 from orgchart import access
 from orgchart.models import COMMUNITY_KINDS, Organisation
-from orgchart.queries import street_root, subtree_statistics, tree_rows
+from orgchart.queries import statistics_for, street_root, tree_rows
 
 from .charts import statistics_charts
 from .orgtree import build_tree, subtree_member_counts
@@ -65,7 +65,7 @@ class HomePage(LoginRequiredPage):
         street = self.get_street()
         context["street"] = street
         if street is not None:
-            stats = subtree_statistics(street)
+            stats = statistics_for(request.user, street)
             context["stats"] = stats
             context["communities"] = (
                 Organisation.objects.in_subtree(street)
@@ -141,7 +141,7 @@ class OrgChartPage(LoginRequiredPage):
         context["tree"] = build_tree(rows, counts, selected)
         context["selected"] = selected
         if selected is not None:
-            context["stats"] = stats = subtree_statistics(selected)
+            context["stats"] = stats = statistics_for(request.user, selected)
             context["charts"] = statistics_charts(stats)
             context["breadcrumbs"] = [org for org in rows if selected.path.startswith(org.path)]
             if access.can_view_members_of(request.user, selected):
