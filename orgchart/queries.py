@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.dates import add_years
+from core.tree import outer_subtree_q
 
 from . import access
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     Post,
     PostTitle,
     Tenure,
+    Transfer,
     current_tenure_q,
 )
 
@@ -176,3 +178,51 @@ def tree_rows(root: Organisation | None = None, include_closed: bool = False) ->
 def street_root() -> Organisation | None:
     """The first street committee root: the street the portal serves."""
     return Organisation.objects.filter(depth=1, kind=OrgKind.STREET).order_by("path").first()
+
+
+# Correlated subqueries for listings: one scalar per row, evaluated in the listing's own query.
+
+
+def subquery_count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset as one scalar subquery (no GROUP BY, no N+1)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def subtree_member_count() -> Subquery:
+    """Active members in the whole subtree of each organisation of the outer query."""
+    return subquery_count(Member.objects.active().filter(outer_subtree_q("organisation__path")))
+
+
+def organisation_history_exists() -> Exists:
+    """Whether each organisation of the outer query ever had members, posts or transfers."""
+    return (
+        Exists(Member.objects.filter(organisation=OuterRef("pk")))
+        | Exists(Post.objects.filter(organisation=OuterRef("pk")))
+        | Exists(
+            Transfer.objects.filter(Q(from_organisation=OuterRef("pk")) | Q(to_organisation=OuterRef("pk")))
+        )
+    )
+
+
+def organisation_has_history(org: Organisation) -> bool:
+    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
+    return (
+        Member.objects.filter(organisation=org).exists()
+        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
+        or Post.objects.filter(organisation=org).exists()
+    )
+
+
+def post_filled_exists() -> Exists:
+    """Whether each post of the outer query has a holder today."""
+    return Exists(Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")))
+
+
+def current_holder() -> dict[str, Subquery]:
+    """Annotations for posts of the outer query: today's holder's name and since when."""
+    current = Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")).order_by("-started_on")
+    return {
+        "holder_name": Subquery(current.values("member__name")[:1]),
+        "holder_since": Subquery(current.values("started_on")[:1]),
+    }

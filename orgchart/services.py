@@ -22,13 +22,12 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tree import path_prefix_q
 
-from . import access
+from . import access, queries
 from .models import (
     Member,
     Organisation,
@@ -215,30 +214,35 @@ def reopen_organisation(org: Organisation, *, actor=None) -> Organisation:
     return run_tree_write(write)
 
 
-def organisation_has_history(org: Organisation) -> bool:
-    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
-    return (
-        Member.objects.filter(organisation=org).exists()
-        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
-        or Post.objects.filter(organisation=org).exists()
-    )
+def organisation_deletion_refusal(
+    org: Organisation, *, actor=None, has_history: bool | None = None
+) -> str | None:
+    """Why `org` may not be deleted by `actor`, or None when it may.
+
+    Only mistakes are deleted: a leaf that never had members, transfers or posts; anything else
+    is closed instead. The admin listing passes `has_history` when it annotated it already.
+    """
+    if actor is not None and not access.can_manage(actor, org):
+        return _("You do not manage this organisation.")
+    if org.numchild:
+        return _("This organisation has sub-organisations; move or delete them first.")
+    if has_history is None:
+        has_history = queries.organisation_has_history(org)
+    if has_history:
+        return _(
+            "This organisation has members, posts or transfers on record; close it instead of deleting it."
+        )
+    return None
 
 
 def delete_organisation(org: Organisation, *, actor=None) -> None:
-    """Delete a mistaken organisation: only a leaf with no members, transfers or posts ever."""
+    """Delete a mistaken organisation; refused with the reason `organisation_deletion_refusal` gives."""
     _require_manage(actor, org)
 
     def write() -> None:
         node = _fresh(org)
-        if node.numchild:
-            raise ValidationError(_("This organisation has sub-organisations; move or delete them first."))
-        if organisation_has_history(node):
-            raise ValidationError(
-                _(
-                    "This organisation has members, posts or transfers on record; "
-                    "close it instead of deleting it."
-                )
-            )
+        if reason := organisation_deletion_refusal(node):
+            raise ValidationError(reason)
         node.delete()
 
     run_tree_write(write)
@@ -310,7 +314,9 @@ def transfer_in(
 # Posts --------------------------------------------------------------------------------------
 
 
-def ensure_post(org: Organisation, title: str) -> Post:
+def ensure_post(org: Organisation, title: str, *, actor=None) -> Post:
+    """The post `title` of `org`, created if it does not exist yet."""
+    _require_manage(actor, org)
     post, _created = Post.objects.get_or_create(organisation=org, title=title)
     return post
 

@@ -174,6 +174,9 @@ WAGTAIL_SITE_NAME = _("Community party-building portal")
 WAGTAILADMIN_BASE_URL = env.WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The access rule core's admin policies ask (core imports no app): see core/admin/policies.py.
+PORTAL_ACCESS_RULE = "orgchart.access"
+
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
 REST_FRAMEWORK = {
