@@ -133,6 +133,12 @@ def visible_transfers(user) -> QuerySet[Transfer]:
     )
 
 
+def transfers_awaiting(user, side: str) -> QuerySet[Transfer]:
+    """Pending transfers `user` may decide: side "receive" (accept or decline) or "send" (withdraw)."""
+    field = "to_organisation__path" if side == "receive" else "from_organisation__path"
+    return Transfer.objects.pending().filter(paths_q(managed_paths(user), field))
+
+
 def can_view_transfer(user, transfer: Transfer) -> bool:
     return any(
         org is not None and can_manage(user, org)
