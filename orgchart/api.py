@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from . import access, services
 from .models import Member, Organisation, Transfer
-from .queries import statistics_for, tree_rows
+from .queries import attach_parent_pks, member_list, statistics_for, tree_rows, with_parent_pk
 from .serializers import (
     MemberCreateSerializer,
     MemberDetailSerializer,
@@ -40,9 +40,7 @@ from .serializers import (
     TransferRecordSerializer,
     TransferSerializer,
     TreeFilterSerializer,
-    attach_parent_pks,
     statistics_labels,
-    with_parent_pk,
 )
 
 # Error fields named after model columns, renamed to the API field a client sent.
@@ -281,17 +279,7 @@ class MemberViewSet(
     def list(self, request: Request, *args, **kwargs) -> Response:
         params = MemberFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        members = self.get_queryset()
-        if not filters["include_left"]:
-            members = members.active()
-        if filters.get("organisation") is not None:
-            members = members.in_subtree(filters["organisation"])
-        if filters.get("category"):
-            members = members.filter(category=filters["category"])
-        if filters.get("search"):
-            members = members.filter(name__icontains=filters["search"])
-        page = self.paginate_queryset(members)
+        page = self.paginate_queryset(member_list(request.user, params.validated_data))
         return self.get_paginated_response(
             MemberSerializer(page, many=True, context=self.get_serializer_context()).data
         )

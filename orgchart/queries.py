@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from core.dates import add_years
@@ -13,6 +15,7 @@ from core.tree import outer_subtree_q
 
 from . import access
 from .models import (
+    COMMUNITY_KINDS,
     LOW_EDUCATION,
     Education,
     Gender,
@@ -226,3 +229,80 @@ def current_holder() -> dict[str, Subquery]:
         "holder_name": Subquery(current.values("member__name")[:1]),
         "holder_since": Subquery(current.values("started_on")[:1]),
     }
+
+
+# The parent look-up -------------------------------------------------------------------------
+
+
+def with_parent_pk(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Annotate `parent_pk` (the parent's id, None for a root) in the same query, from the path."""
+    parent = Organisation.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organisation.steplen)
+    ).order_by()
+    return queryset.annotate(parent_pk=Subquery(parent.values("pk")[:1]))
+
+
+def attach_parent_pks(rows: Iterable[Organisation]) -> list[Organisation]:
+    """Set `parent_pk` on each row from the rows' own paths; one query only for parents not among them."""
+    rows = list(rows)
+    by_path = {row.path: row.pk for row in rows}
+    steplen = Organisation.steplen
+    missing = {
+        row.path[:-steplen]
+        for row in rows
+        if row.depth > 1 and row.path[:-steplen] not in by_path and getattr(row, "parent_pk", None) is None
+    }
+    if missing:
+        by_path.update(Organisation.objects.filter(path__in=missing).order_by().values_list("path", "pk"))
+    for row in rows:
+        if getattr(row, "parent_pk", None) is None:
+            row.parent_pk = by_path.get(row.path[:-steplen]) if row.depth > 1 else None
+    return rows
+
+
+def subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
+    """Active members in each row's subtree, keyed by path: one query whatever the tree's size.
+
+    Counted by path prefix like orgchart.queries.subtree_statistics, so a node's figure in the tree
+    matches the figure its statistics panel shows.
+    """
+    if not rows:
+        return {}
+    steplen = Organisation.steplen
+    totals = {org.path: 0 for org in rows}
+    top_paths = {org.path for org in rows if org.depth == rows[0].depth}
+    q = Member.objects.active()
+    if len(top_paths) == 1:
+        q = q.in_subtree(next(iter(top_paths)))
+    per_org = q.order_by().values("organisation__path").annotate(n=Count("pk"))
+    for row in per_org:
+        path = row["organisation__path"]
+        for end in range(steplen, len(path) + 1, steplen):
+            prefix = path[:end]
+            if prefix in totals:
+                totals[prefix] += row["n"]
+    return totals
+
+
+def open_community_count(street: Organisation) -> int:
+    """Open community party organisations directly under `street` (the home page's figure)."""
+    return (
+        Organisation.objects.in_subtree(street)
+        .filter(depth=street.depth + 1, kind__in=COMMUNITY_KINDS, closed_on__isnull=True)
+        .count()
+    )
+
+
+def member_list(user, filters: dict) -> QuerySet[Member]:
+    """The members `user` may see, filtered as the API's member list is: `include_left`,
+    `organisation` (a subtree), `category`, `search` (in the name)."""
+    members = access.visible_members(user).select_related("organisation")
+    if not filters.get("include_left"):
+        members = members.active()
+    if filters.get("organisation") is not None:
+        members = members.in_subtree(filters["organisation"])
+    if filters.get("category"):
+        members = members.filter(category=filters["category"])
+    if filters.get("search"):
+        members = members.filter(name__icontains=filters["search"])
+    return members
