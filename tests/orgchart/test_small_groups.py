@@ -7,12 +7,9 @@ import pytest
 
 from orgchart.models import Education, Gender, MemberCategory
 from orgchart.queries import SMALL_GROUP_SIZE, statistics_for
-from portal.site import ensure_site
 from tests.factories.orgchart import MemberFactory, make_post_holder
 
 from .api_support import client_for
-
-CHART_URL = "/chart/"
 
 
 @pytest.fixture
@@ -70,20 +67,3 @@ def test_api_statistics_of_a_small_group_are_full_for_its_manager(small):
     data = client_for("branch_secretary", small).get(url).json()
     assert data["breakdowns_hidden"] is False and data["breakdowns_note"] == ""
     assert data["by_gender"]["female"] == 2 and data["by_education"]["postgraduate"] == 2
-
-
-def test_chart_page_shows_fewer_than_5_to_a_member_and_numbers_to_the_manager(client, small):
-    ensure_site(small["street"])
-    client.force_login(small["member"])
-    response = client.get(CHART_URL, {"org": small["branch2"].pk})
-    assert response.status_code == 200
-    assert b'data-testid="breakdowns-hidden"' in response.content
-    breakdowns = response.context["charts"][:4]
-    assert all(chart.hidden_note and not chart.slices for chart in breakdowns)
-
-    client.force_login(small["branch_secretary"])
-    response = client.get(CHART_URL, {"org": small["branch2"].pk})
-    assert b'data-testid="breakdowns-hidden"' not in response.content
-    education = response.context["charts"][2]
-    assert not education.hidden_note
-    assert dict((s.label, s.value) for s in education.slices)[str(Education.POSTGRADUATE.label)] == 2
