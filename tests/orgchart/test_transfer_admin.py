@@ -46,6 +46,9 @@ def test_receiving_side_lists_what_awaits_its_acceptance(client, pending):
 
 def test_receiving_side_accepts_in_the_admin(client, pending, street):
     client.force_login(pending["receiving_secretary"])
+    inspect = client.get(url("transfer", "inspect", pending["transfer"].pk))
+    assert inspect.status_code == 200
+    assert url("transfer", "accept", pending["transfer"].pk) in inspect.content.decode()
     assert client.get(url("transfer", "accept", pending["transfer"].pk)).status_code == 200
     assert client.post(url("transfer", "accept", pending["transfer"].pk), {"reason": ""}).status_code == 302
     assert Transfer.objects.get(pk=pending["transfer"].pk).status == TransferStatus.ACCEPTED
