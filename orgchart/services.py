@@ -39,6 +39,7 @@ from .models import (
     current_tenure_q,
     kind_may_sit_under,
 )
+from .signals import organisation_changed, posts_changed
 from .transfers import (  # noqa: F401  (transfer services live in transfers.py; re-exported)
     accept_transfer,
     decline_transfer,
@@ -88,6 +89,12 @@ def _fresh(org: Organisation) -> Organisation:
     return Organisation.objects.get(pk=org.pk)
 
 
+def _changed(org: Organisation, action: str) -> Organisation:
+    """Tell the apps mirroring the tree (orgchart.signals), inside this write's transaction."""
+    organisation_changed.send(sender=Organisation, organisation=org, action=action)
+    return org
+
+
 def _validate_org_fields(org: Organisation, exclude: list[str] | None = None) -> None:
     org.full_clean(exclude=["path", "depth", "numchild", *(exclude or [])])
 
@@ -111,8 +118,10 @@ def create_organisation(
         candidate = Organisation(name=name, kind=kind, code=code, **fields)
         _validate_org_fields(candidate)
         if fresh_parent is None:
-            return Organisation.add_root(instance=candidate)
-        return fresh_parent.add_child(instance=candidate)
+            org = Organisation.add_root(instance=candidate)
+        else:
+            org = fresh_parent.add_child(instance=candidate)
+        return _changed(org, "created")
 
     return run_tree_write(write)
 
@@ -144,7 +153,7 @@ def update_organisation(org: Organisation, *, actor=None, **fields: Any) -> Orga
             setattr(fresh, name, value)
         _validate_org_fields(fresh)
         fresh.save(update_fields=[*fields.keys(), "updated_at"])
-        return fresh
+        return _changed(fresh, "updated")
 
     return run_tree_write(write)
 
@@ -169,7 +178,7 @@ def move_organisation(org: Organisation, new_parent: Organisation, *, actor=None
         if not kind_may_sit_under(node.kind, target.kind):
             raise ValidationError({"parent": _kind_error(node.kind, target)})
         node.move(target, pos="last-child")
-        return _fresh(node)
+        return _changed(_fresh(node), "moved")
 
     return run_tree_write(write)
 
@@ -194,8 +203,11 @@ def close_organisation(org: Organisation, *, on: dt.date | None = None, actor=No
             )
         Organisation.objects.in_subtree(node).filter(closed_on__isnull=True).update(closed_on=on)
         in_subtree = path_prefix_q(node.path, "post__organisation__path")
-        Tenure.objects.filter(current_tenure_q(), in_subtree).update(ended_on=on - dt.timedelta(days=1))
-        return _fresh(node)
+        ending = Tenure.objects.filter(current_tenure_q(), in_subtree)
+        holders = list(ending.values_list("member__user_id", flat=True))
+        ending.update(ended_on=on - dt.timedelta(days=1))
+        posts_changed.send(sender=Tenure, user_ids=holders)
+        return _changed(_fresh(node), "closed")
 
     return run_tree_write(write)
 
@@ -209,7 +221,7 @@ def reopen_organisation(org: Organisation, *, actor=None) -> Organisation:
         if parent is not None and parent.is_closed:
             raise ValidationError(_("Reopen the parent organisation first."))
         Organisation.objects.filter(pk=node.pk).update(closed_on=None)
-        return _fresh(node)
+        return _changed(_fresh(node), "reopened")
 
     return run_tree_write(write)
 
@@ -243,6 +255,7 @@ def delete_organisation(org: Organisation, *, actor=None) -> None:
         node = _fresh(org)
         if reason := organisation_deletion_refusal(node):
             raise ValidationError(reason)
+        _changed(node, "deleted")
         node.delete()
 
     run_tree_write(write)
@@ -340,10 +353,11 @@ def appoint(
         raise ValidationError(_("This member has left the street and cannot hold a post."))
     tenure = Tenure(post=post, member=member, started_on=started_on, ended_on=ended_on)
     tenure.full_clean()
-    Tenure.objects.filter(current_tenure_q(day=started_on), post=post).update(
-        ended_on=started_on - dt.timedelta(days=1)
-    )
+    previous = Tenure.objects.filter(current_tenure_q(day=started_on), post=post)
+    holders = [member.user_id, *previous.values_list("member__user_id", flat=True)]
+    previous.update(ended_on=started_on - dt.timedelta(days=1))
     tenure.save()
+    posts_changed.send(sender=Tenure, user_ids=holders)
     if actor is not None:
         access.forget(actor)
     return tenure
@@ -354,7 +368,11 @@ def vacate(post: Post, *, on: dt.date | None = None, actor=None) -> int:
     """Leave `post` vacant from `on` (today by default): the holder's last day is the day before."""
     _require_manage(actor, post.organisation)
     on = on or timezone.localdate()
-    return Tenure.objects.filter(current_tenure_q(), post=post).update(ended_on=on - dt.timedelta(days=1))
+    ending = Tenure.objects.filter(current_tenure_q(), post=post)
+    holders = list(ending.values_list("member__user_id", flat=True))
+    count = ending.update(ended_on=on - dt.timedelta(days=1))
+    posts_changed.send(sender=Tenure, user_ids=holders)
+    return count
 
 
 # Accounts -----------------------------------------------------------------------------------

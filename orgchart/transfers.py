@@ -32,6 +32,7 @@ from .models import (
     TransferStatus,
     current_tenure_q,
 )
+from .signals import posts_changed
 
 
 def _user(actor):
@@ -98,6 +99,7 @@ def transfer_member(
         transfer.outside_organisation = outside_organisation.strip()
         member.left_on = on
         Tenure.objects.filter(current_tenure_q(), member=member).update(ended_on=on - dt.timedelta(days=1))
+        posts_changed.send(sender=Tenure, user_ids=[member.user_id])
     try:
         with transaction.atomic():
             transfer.save()

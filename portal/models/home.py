@@ -13,11 +13,18 @@ from orgchart import access
 from orgchart.models import Organisation
 from orgchart.queries import open_community_count, statistics_for, street_root
 
-from .base import LoginRequiredPage
+from ..queries import unread_notice_count
+from .notice import NoticePage
+from .study import StudyPage
+
+HOME_NOTICES = 8
+HOME_STUDY = 4
 
 
-class HomePage(LoginRequiredPage):
-    """The street's front page: its name, headline figures and the ways in."""
+class HomePage(Page):
+    """The street's front page, open to everyone: public notices and featured study material for a
+    visitor; for a signed-in member also the notices addressed to them, how many they have not read,
+    and the street's headline figures."""
 
     street = models.ForeignKey(
         "orgchart.Organisation",
@@ -32,7 +39,13 @@ class HomePage(LoginRequiredPage):
 
     content_panels = [*Page.content_panels, FieldPanel("street"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.OrgChartPage"]
+    subpage_types = [
+        "portal.OrgChartPage",
+        "portal.SectionPage",
+        "portal.NoticeIndexPage",
+        "portal.StudyIndexPage",
+        "portal.ResultIndexPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -43,13 +56,21 @@ class HomePage(LoginRequiredPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        user = request.user
         street = self.get_street()
         context["street"] = street
-        if street is not None:
-            stats = statistics_for(request.user, street)
-            context["stats"] = stats
-            context["communities"] = open_community_count(street)
-        user = request.user
+        notices = NoticePage.listed_for(user)
+        context["notices"] = notices[:HOME_NOTICES]
+        context["featured_study"] = (
+            StudyPage.visible_to(user)
+            .filter(featured=True)
+            .order_by("-first_published_at", "-pk")[:HOME_STUDY]
+        )
+        if user.is_authenticated:
+            context["unread_notices"] = unread_notice_count(user, notices)
+            if street is not None:
+                context["stats"] = statistics_for(user, street)
+                context["communities"] = open_community_count(street)
         context["is_manager"] = access.is_manager(user)
         context["roster_import_url"] = reverse("orgchart:roster_import") if context["is_manager"] else ""
         context["own_member"] = access.member_for(user)

@@ -24,6 +24,11 @@ ENDPOINTS = {
     "/api/transfers/{id}/accept/": {"post"},
     "/api/transfers/{id}/decline/": {"post"},
     "/api/transfers/{id}/withdraw/": {"post"},
+    "/api/inbox/": {"get"},
+    "/api/inbox/{id}/": {"get"},
+    "/api/inbox/{id}/read/": {"post"},
+    "/api/inbox/read-all/": {"post"},
+    "/api/inbox/unread-count/": {"get"},
 }
 
 
