@@ -114,14 +114,6 @@ def _organisation_response(org: Organisation, http_status: int = status.HTTP_200
         request=OrganisationUpdateSerializer,
         responses={200: OrganisationDetailSerializer, **_errors(400, 403, 404)},
     ),
-    destroy=extend_schema(
-        summary=_("Delete a mistaken organisation"),
-        description=_(
-            "Only a leaf that never had members, posts or transfers may be deleted; anything else is "
-            "refused with the reason (close it instead)."
-        ),
-        responses={204: None, **_errors(400, 403, 404)},
-    ),
 )
 class OrganisationViewSet(
     mixins.ListModelMixin,
@@ -133,7 +125,7 @@ class OrganisationViewSet(
     queryset = Organisation.objects.all()
     serializer_class = OrganisationDetailSerializer
     permission_classes = [permissions.IsAuthenticated, ManagesOrganisation]
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     pagination_class = None  # the tree is read whole; one query whatever its size
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -163,11 +155,6 @@ class OrganisationViewSet(
         serializer.is_valid(raise_exception=True)
         org = services.update_organisation(org, actor=request.user, **serializer.validated_data)
         return _organisation_response(org)
-
-    def destroy(self, request: Request, *args, **kwargs) -> Response:
-        # A refusal (services.organisation_deletion_refusal) answers 400 with its reason.
-        services.delete_organisation(self.get_object(), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary=_("Figures for an organisation and its subtree"),

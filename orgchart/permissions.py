@@ -34,6 +34,8 @@ class MemberPolicy(AccessRulePolicy):
 class ImportJobPolicy(AccessRulePolicy):
     """Roster imports carry no organisation: a street manager sees all, other managers their own."""
 
+    actions = READ_ONLY
+
     def scope(self, user, action: str) -> QuerySet[ImportJob]:
         if access.is_street_manager(user):
             return ImportJob.objects.all()
@@ -55,7 +57,7 @@ post_policy = AccessRulePolicy(Post, org_field="organisation")
 transfer_policy = AccessRulePolicy(
     Transfer, org_field=("from_organisation", "to_organisation"), actions=READ_ONLY
 )
-import_job_policy = ImportJobPolicy(ImportJob, org_field=None, actions=READ_ONLY)
+import_job_policy = ImportJobPolicy(ImportJob, org_field=None)
 
 POLICIES = {
     Organisation: organisation_policy,

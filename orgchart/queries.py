@@ -183,54 +183,6 @@ def street_root() -> Organisation | None:
     return Organisation.objects.filter(depth=1, kind=OrgKind.STREET).order_by("path").first()
 
 
-# Correlated subqueries for listings: one scalar per row, evaluated in the listing's own query.
-
-
-def subquery_count(queryset: QuerySet) -> Subquery:
-    """COUNT(*) of a correlated queryset as one scalar subquery (no GROUP BY, no N+1)."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Subquery(counted, output_field=IntegerField())
-
-
-def subtree_member_count() -> Subquery:
-    """Active members in the whole subtree of each organisation of the outer query."""
-    return subquery_count(Member.objects.active().filter(outer_subtree_q("organisation__path")))
-
-
-def organisation_history_exists() -> Exists:
-    """Whether each organisation of the outer query ever had members, posts or transfers."""
-    return (
-        Exists(Member.objects.filter(organisation=OuterRef("pk")))
-        | Exists(Post.objects.filter(organisation=OuterRef("pk")))
-        | Exists(
-            Transfer.objects.filter(Q(from_organisation=OuterRef("pk")) | Q(to_organisation=OuterRef("pk")))
-        )
-    )
-
-
-def organisation_has_history(org: Organisation) -> bool:
-    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
-    return (
-        Member.objects.filter(organisation=org).exists()
-        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
-        or Post.objects.filter(organisation=org).exists()
-    )
-
-
-def post_filled_exists() -> Exists:
-    """Whether each post of the outer query has a holder today."""
-    return Exists(Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")))
-
-
-def current_holder() -> dict[str, Subquery]:
-    """Annotations for posts of the outer query: today's holder's name and since when."""
-    current = Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")).order_by("-started_on")
-    return {
-        "holder_name": Subquery(current.values("member__name")[:1]),
-        "holder_since": Subquery(current.values("started_on")[:1]),
-    }
-
-
 # The parent look-up -------------------------------------------------------------------------
 
 
@@ -306,3 +258,51 @@ def member_list(user, filters: dict) -> QuerySet[Member]:
     if filters.get("search"):
         members = members.filter(name__icontains=filters["search"])
     return members
+
+
+# Correlated subqueries for listings: one scalar per row, evaluated in the listing's own query.
+
+
+def subquery_count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset as one scalar subquery (no GROUP BY, no N+1)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def subtree_member_count() -> Subquery:
+    """Active members in the whole subtree of each organisation of the outer query."""
+    return subquery_count(Member.objects.active().filter(outer_subtree_q("organisation__path")))
+
+
+def organisation_history_exists() -> Exists:
+    """Whether each organisation of the outer query ever had members, posts or transfers."""
+    return (
+        Exists(Member.objects.filter(organisation=OuterRef("pk")))
+        | Exists(Post.objects.filter(organisation=OuterRef("pk")))
+        | Exists(
+            Transfer.objects.filter(Q(from_organisation=OuterRef("pk")) | Q(to_organisation=OuterRef("pk")))
+        )
+    )
+
+
+def organisation_has_history(org: Organisation) -> bool:
+    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
+    return (
+        Member.objects.filter(organisation=org).exists()
+        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
+        or Post.objects.filter(organisation=org).exists()
+    )
+
+
+def post_filled_exists() -> Exists:
+    """Whether each post of the outer query has a holder today."""
+    return Exists(Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")))
+
+
+def current_holder() -> dict[str, Subquery]:
+    """Annotations for posts of the outer query: today's holder's name and since when."""
+    current = Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")).order_by("-started_on")
+    return {
+        "holder_name": Subquery(current.values("member__name")[:1]),
+        "holder_since": Subquery(current.values("started_on")[:1]),
+    }

@@ -182,6 +182,7 @@ class OrganisationEditView(
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["parent"] = self.object.get_parent()
+        context["deletion_refusal"] = self.deletion_refusal
         return context
 
 

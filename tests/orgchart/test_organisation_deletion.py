@@ -1,5 +1,5 @@
 """Deleting an organisation: one rule (services.organisation_deletion_refusal) and its reason,
-shown by the service, the admin and the API alike."""
+given by the service and shown by the admin. (The API has no delete: its schema is pinned.)"""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from django.utils.html import escape
 from orgchart import services
 from orgchart.models import Organisation, OrgKind, PostTitle
 from tests.factories.orgchart import make_org
-
-from .api_support import client_for
 
 
 def admin_url(view: str, *args) -> str:
@@ -53,34 +51,22 @@ def test_admin_delete_page_shows_the_reason_on_the_edit_page(client, street, rol
     assert escape(reason) in response.content.decode()
 
 
+def test_admin_edit_page_says_why_there_is_no_delete_button(client, street, roles, mistake):
+    client.force_login(roles["street_secretary"])
+    branch = Organisation.objects.get(pk=street["branch1"].pk)
+    response = client.get(admin_url("edit", branch.pk))
+    assert response.context["deletion_refusal"] == services.organisation_deletion_refusal(branch)
+    assert escape(response.context["deletion_refusal"]) in response.content.decode()
+    assert admin_url("delete", branch.pk) not in response.content.decode()
+    assert client.get(admin_url("edit", mistake.pk)).context["deletion_refusal"] is None
+
+
 def test_admin_listing_offers_delete_only_where_there_is_no_refusal(client, street, roles, mistake):
     client.force_login(roles["community_secretary"])
     content = client.get(admin_url("index")).content.decode()
     assert admin_url("delete", mistake.pk) in content
     assert admin_url("delete", street["branch1"].pk) not in content
     assert admin_url("delete", street["group1"].pk) in content  # an empty leaf too
-
-
-def test_api_delete_refused_answers_400_with_the_reason(street, roles):
-    reason = services.organisation_deletion_refusal(Organisation.objects.get(pk=street["branch1"].pk))
-    response = client_for("street_secretary", roles).delete(f"/api/organisations/{street['branch1'].pk}/")
-    assert response.status_code == 400
-    assert response.json() == {"non_field_errors": [reason]}
-    assert Organisation.objects.filter(pk=street["branch1"].pk).exists()
-
-
-def test_api_delete_of_an_empty_leaf_answers_204(roles, mistake):
-    response = client_for("community_secretary", roles).delete(f"/api/organisations/{mistake.pk}/")
-    assert response.status_code == 204
-    assert not Organisation.objects.filter(pk=mistake.pk).exists()
-
-
-@pytest.mark.parametrize("role", ["community_secretary", "member", "outsider"])
-def test_api_delete_outside_ones_subtree_is_forbidden(street, roles, role):
-    target = make_org(street["community2"], OrgKind.BRANCH, name="二社区错建", code="SQ2-ZB9")
-    response = client_for(role, roles).delete(f"/api/organisations/{target.pk}/")
-    assert response.status_code == 403
-    assert Organisation.objects.filter(pk=target.pk).exists()
 
 
 def test_ensure_post_checks_its_actor(street, roles):
