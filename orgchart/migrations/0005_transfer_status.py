@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgchart', '0003_member_full_name_label'),
+        ('orgchart', '0004_importjob_organisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
