@@ -3,6 +3,6 @@
 Each is a module with `seed(ctx: demo.seed.SeedContext) -> None`.
 """
 
-from . import orgchart, portal
+from . import content, orgchart, portal
 
-PLANS = (orgchart, portal)
+PLANS = (orgchart, portal, content)
