@@ -19,9 +19,9 @@ from tests.e2e.conftest import DESKTOP, PHONE, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-TITLE = "垃圾分类志愿服务通知"
-WORD = "垃圾"  # two characters, in the title and in no other page
-SUMMARY = "本周六上午在社区广场开展垃圾分类宣传，请党员报名参加。"
+TITLE = "社区义诊志愿服务通知"
+WORD = "义诊"  # two characters, in the title and in no demo page (垃圾 is in one)
+SUMMARY = "本周六上午在社区广场开展义诊，请有医护特长的党员报名参加。"
 STEP = 30_000  # generous: two cores shared with other test runs
 
 
@@ -137,8 +137,8 @@ def publish_public_notice(street) -> NoticePage:
     section = SectionPage.objects.get(organisation=street["community1"])
     notice = section.add_child(
         instance=NoticePage(
-            title="关于开展“美丽家园”垃圾分类志愿服务暨文明实践活动的通知（2026年第十一期）",
-            slug="lajifenlei",
+            title="关于开展“健康家园”社区义诊志愿服务暨文明实践活动的通知（2026年第十一期）",
+            slug="yizhen",
             visibility="public",
             summary=SUMMARY * 3,
         )
