@@ -11,13 +11,16 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import access, services
+from .authentication import locked_out_message, token_expired
 from .models import Member, Organisation, Transfer
 from .queries import subtree_statistics, tree_rows
 from .serializers import (
@@ -337,3 +340,24 @@ class MeView(APIView):
             "managed_organisations": attach_parent_pks(managed),
         }
         return Response(MeSerializer(data, context={"request": request}).data)
+
+
+class ObtainExpiringAuthToken(ObtainAuthToken):
+    """DRF's /api/token/, replacing an expired token instead of handing it back; throttled
+    (scope "token") and locked out by django-axes like the login pages."""
+
+    throttle_scope = "token"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+            return Response({"detail": locked_out_message()}, status=429)
+        if not valid:
+            raise exceptions.ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if not created and token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key})
