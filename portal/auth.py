@@ -56,6 +56,7 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
     message = locked_out_message()
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
-    form = LoginForm(request)
+    form = LoginForm(request, data=None)
+    form.cleaned_data = {}
     form.add_error(None, message)
     return render(request, "registration/login.html", {"form": form, "locked_out": True}, status=status)
