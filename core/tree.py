@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Value
+from django.db.models.functions import Concat
 
 # Greater than every character of treebeard's path alphabet (0-9, A-Z).
 PATH_END = "~"
@@ -21,6 +22,15 @@ PATH_END = "~"
 def path_prefix_q(prefix: str, field: str = "path") -> Q:
     """Rows whose `field` path starts with `prefix` (one subtree), as an index-friendly range."""
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + PATH_END})
+
+
+def outer_subtree_q(field: str = "path", outer: str = "path") -> Q:
+    """In a subquery: rows whose `field` path lies in the subtree of the outer row's `outer` path.
+
+    The same range as `path_prefix_q`, against OuterRef(outer), so it can use the path index.
+    """
+    end = Concat(OuterRef(outer), Value(PATH_END), output_field=CharField())
+    return Q(**{f"{field}__gte": OuterRef(outer), f"{field}__lt": end})
 
 
 def compress_paths(paths: Iterable[str]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from core.tree import compress_paths, path_within, paths_q
 from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q
 
 _CACHE_ATTR = "_orgchart_managed_paths"
+_ADDRESSED_CACHE_ATTR = "_orgchart_addressed_paths"
 # Posts that keep members' files and so see personal data unmasked.
 PERSONAL_DATA_TITLES = (PostTitle.SECRETARY, PostTitle.DEPUTY_SECRETARY, PostTitle.ORGANISATION)
 
@@ -71,8 +72,9 @@ def personal_data_paths(user) -> tuple[str, ...]:
 
 def forget(user) -> None:
     """Drop the cached paths, e.g. after an appointment changes within one request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _ADDRESSED_CACHE_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def is_manager(user) -> bool:
@@ -218,3 +220,43 @@ def login_allowed(user) -> bool:
         return False
     member = member_for(user)
     return member is None or member.left_on is None
+
+
+# Content addressed to organisations (notices, study material, activities) ------------------
+
+
+def own_organisation_path(user) -> str | None:
+    """The tree path of the branch `user` belongs to as an active member, if any."""
+    member = member_for(user)
+    if member is None or not member.is_active:
+        return None
+    return member.organisation.path
+
+
+def addressed_paths(user) -> tuple[str, ...]:
+    """Paths of the organisations whose addressed content reaches `user` as a member: their own
+    branch and every organisation above it."""
+    if user is None or not user.is_authenticated:
+        return ()
+    cached = getattr(user, _ADDRESSED_CACHE_ATTR, None)
+    if cached is None:
+        path = own_organisation_path(user) or ""
+        step = Organisation.steplen
+        cached = tuple(path[:end] for end in range(step, len(path) + 1, step))
+        setattr(user, _ADDRESSED_CACHE_ATTR, cached)
+    return cached
+
+
+def addressed_q(user, field: str) -> Q:
+    """Rows addressed to an organisation (its path in `field`) that `user` may read: addressed to
+    their own branch or an organisation above it, or to one in a subtree they manage."""
+    q = paths_q(managed_paths(user), field)
+    ancestors = addressed_paths(user)
+    if ancestors:
+        q |= Q(**{f"{field}__in": ancestors})
+    return q
+
+
+def is_addressed_to(user, org_path: str) -> bool:
+    """The per-object form of `addressed_q`."""
+    return org_path in addressed_paths(user) or path_within(org_path, managed_paths(user))

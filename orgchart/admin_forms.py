@@ -1,50 +1,25 @@
 """Forms of the orgchart admin. They collect and check input; orgchart.services does the writing.
 
-Every form maps the ValidationError a service raises (a message or a field dict) onto itself
-with `add_service_error`, so bad input ends as form errors, never as a 500.
+The views map the ValidationError a service raises (a message or a field dict) onto the form
+with core.admin.forms.add_service_error, so bad input ends as form errors, never as a 500.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
+from core.admin.forms import ServiceErrorsMixin
 from core.tree import path_prefix_q
 
 from . import access
 from .models import MEMBER_ORG_KINDS, Member, Organisation, Post
 from .validators import validate_id_number
-
-# Model or service field names that a form shows under another name.
-FIELD_ALIASES = {"organisation_id": "organisation"}
-
-
-def _error_dict(exc: ValidationError | PermissionDenied) -> dict[str, list]:
-    if isinstance(exc, PermissionDenied):
-        return {NON_FIELD_ERRORS: [str(exc) or _("You do not manage this organisation.")]}
-    if hasattr(exc, "error_dict"):
-        return {field: errors for field, errors in exc.error_dict.items()}
-    return {NON_FIELD_ERRORS: exc.error_list}
-
-
-def add_service_error(form: forms.BaseForm, exc: ValidationError | PermissionDenied) -> None:
-    """Put a service's error on the form: on the field it names if the form has it, else on top."""
-    aliases = {**FIELD_ALIASES, **getattr(form, "field_aliases", {})}
-    for field, errors in _error_dict(exc).items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class ServiceErrorsMixin:
-    """Model validation run by a ModelForm may name fields the form lacks; show those on top."""
-
-    def _update_errors(self, errors: ValidationError) -> None:
-        add_service_error(self, errors)
 
 
 class TreeChoiceField(forms.ModelChoiceField):

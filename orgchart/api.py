@@ -25,7 +25,7 @@ from core.parsers import DepthLimitedJSONParser
 from . import access, services
 from .authentication import locked_out_message, token_expired
 from .models import Member, Organisation, Transfer
-from .queries import subtree_statistics, tree_rows
+from .queries import attach_parent_pks, member_list, subtree_statistics, tree_rows, with_parent_pk
 from .serializers import (
     MemberCreateSerializer,
     MemberDetailSerializer,
@@ -43,9 +43,7 @@ from .serializers import (
     StatisticsSerializer,
     TransferRecordSerializer,
     TreeFilterSerializer,
-    attach_parent_pks,
     statistics_labels,
-    with_parent_pk,
 )
 
 # Error fields named after model columns, renamed to the API field a client sent.
@@ -269,17 +267,7 @@ class MemberViewSet(
     def list(self, request: Request, *args, **kwargs) -> Response:
         params = MemberFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        filters = params.validated_data
-        members = self.get_queryset()
-        if not filters["include_left"]:
-            members = members.active()
-        if filters.get("organisation") is not None:
-            members = members.in_subtree(filters["organisation"])
-        if filters.get("category"):
-            members = members.filter(category=filters["category"])
-        if filters.get("search"):
-            members = members.filter(name__icontains=filters["search"])
-        page = self.paginate_queryset(members)
+        page = self.paginate_queryset(member_list(request.user, params.validated_data))
         return self.get_paginated_response(
             MemberSerializer(page, many=True, context=self.get_serializer_context()).data
         )

@@ -884,7 +884,7 @@ def _write_members(plan: DemoPlan) -> list[Member]:
 
 def _write_posts(plan: DemoPlan, orgs: dict[str, Organisation], members: list[Member]) -> None:
     for spec in plan.posts:
-        post = services.ensure_post(orgs[spec.org], spec.title)
+        post = services.ensure_post(orgs[spec.org], spec.title, actor=None)
         if spec.previous is not None:
             holder, started_on, ended_on = spec.previous
             services.appoint(post, members[holder], started_on=started_on, ended_on=ended_on)

@@ -1,123 +1,34 @@
 """Wagtail permission policies for the orgchart models, decided by orgchart.access.
 
-Wagtail's generic admin views ask a model's permission policy "may this user do X (to this
-object)?" and "which objects may they do X to?". These policies answer by asking the access rule
-(orgchart.access), so the admin applies exactly the rule the views and the API apply; no Django
-Permission rows or groups are involved. They are registered in wagtail_hooks.py.
+Declared with core's AccessRulePolicy (the access rule applied to the organisation a row points
+at), so the admin applies exactly the rule the views and the API apply; members and import jobs
+add their own cases. They are registered in wagtail_hooks.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Model, Q, QuerySet
-from wagtail.permission_policies.base import BasePermissionPolicy
+from django.db.models import Q, QuerySet
 
-from core.tree import paths_q
+from core.admin.policies import EDIT_ACTIONS, READ_ONLY, AccessRulePolicy
 
 from . import access
 from .models import ImportJob, Member, Organisation, Post, Transfer
 
-EDIT_ACTIONS = frozenset({"add", "change", "view"})
-READ_ONLY = frozenset({"view"})
-
-
-class AccessRulePolicy(BasePermissionPolicy):
-    """Post holders may act on the objects inside the subtrees they manage; superusers on all.
-
-    `actions` lists what the admin may do with the model at all (read-only models: "view").
-    Subclasses say which objects are in scope (`scope`) and whether one object is (`in_scope`).
-    """
-
-    actions: frozenset[str] = EDIT_ACTIONS
-
-    def user_has_permission(self, user, action: str) -> bool:
-        return action in self.actions and access.is_manager(user)
-
-    def user_has_any_permission(self, user, actions: Iterable[str]) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def users_with_any_permission(self, actions: Iterable[str]) -> QuerySet:
-        if not self.actions.intersection(actions):
-            return access.manager_users().none()
-        return access.manager_users()
-
-    def scope(self, user, action: str) -> QuerySet:
-        raise NotImplementedError
-
-    def in_scope(self, user, action: str, instance: Model) -> bool:
-        raise NotImplementedError
-
-    def user_has_permission_for_instance(self, user, action: str, instance: Model) -> bool:
-        return self.user_has_permission(user, action) and self.in_scope(user, action, instance)
-
-    def instances_user_has_any_permission_for(self, user, actions: Iterable[str]) -> QuerySet:
-        allowed = [action for action in actions if self.user_has_permission(user, action)]
-        if not allowed:
-            return self.model._default_manager.none()
-        # Every action of these models has the same scope except a member's own record,
-        # which "view" adds; ask for the widest one requested.
-        return self.scope(user, "view" if "view" in allowed else allowed[0])
-
-
-class OrganisationPolicy(AccessRulePolicy):
-    # "delete" is allowed on scope; the delete view refuses organisations with history.
-    actions = EDIT_ACTIONS | {"delete"}
-
-    def scope(self, user, action: str) -> QuerySet[Organisation]:
-        return access.manageable_organisations(user)
-
-    def in_scope(self, user, action: str, instance: Organisation) -> bool:
-        return access.can_manage(user, instance)
-
-    def users_with_any_permission_for_instance(self, actions: Iterable[str], instance: Organisation):
-        return access.manager_users(instance)
-
 
 class MemberPolicy(AccessRulePolicy):
+    """Members of managed subtrees; "view" adds a member's own record."""
+
     def scope(self, user, action: str) -> QuerySet[Member]:
         if action == "view":
             return access.visible_members(user)
-        return access.managed_members(user)
+        return super().scope(user, action)
 
     def in_scope(self, user, action: str, instance: Member) -> bool:
         if action == "view":
             return access.can_view_member(user, instance)
-        return access.can_edit_member(user, instance)
-
-    def users_with_any_permission_for_instance(self, actions: Iterable[str], instance: Member):
-        return access.manager_users(instance.organisation)
-
-
-class PostPolicy(AccessRulePolicy):
-    """ "change" on a post means appointing to it and vacating it."""
-
-    def scope(self, user, action: str) -> QuerySet[Post]:
-        return Post.objects.in_subtrees(access.managed_paths(user))
-
-    def in_scope(self, user, action: str, instance: Post) -> bool:
-        return access.can_manage(user, instance.organisation)
-
-    def users_with_any_permission_for_instance(self, actions: Iterable[str], instance: Post):
-        return access.manager_users(instance.organisation)
-
-
-class TransferPolicy(AccessRulePolicy):
-    """Transfers are history: readable by managers of either side, never edited here."""
-
-    actions = READ_ONLY
-
-    def scope(self, user, action: str) -> QuerySet[Transfer]:
-        paths = access.managed_paths(user)
-        return Transfer.objects.filter(
-            paths_q(paths, "from_organisation__path") | paths_q(paths, "to_organisation__path")
-        )
-
-    def in_scope(self, user, action: str, instance: Transfer) -> bool:
-        return any(
-            org is not None and access.can_manage(user, org)
-            for org in (instance.from_organisation, instance.to_organisation)
-        )
+        return super().in_scope(user, action, instance)
 
 
 class ImportJobPolicy(AccessRulePolicy):
@@ -133,12 +44,20 @@ class ImportJobPolicy(AccessRulePolicy):
     def in_scope(self, user, action: str, instance: ImportJob) -> bool:
         return access.is_street_manager(user) or instance.created_by_id == user.pk
 
+    def users_with_any_permission_for_instance(self, actions: Iterable[str], instance: ImportJob):
+        return self.users_with_any_permission(actions)
 
-organisation_policy = OrganisationPolicy(Organisation)
-member_policy = MemberPolicy(Member)
-post_policy = PostPolicy(Post)
-transfer_policy = TransferPolicy(Transfer)
-import_job_policy = ImportJobPolicy(ImportJob)
+
+# "delete" is allowed in scope; the delete view and the service refuse organisations with history.
+organisation_policy = AccessRulePolicy(Organisation, org_field=None, actions=EDIT_ACTIONS | {"delete"})
+member_policy = MemberPolicy(Member, org_field="organisation")
+# "change" on a post means appointing to it and vacating it.
+post_policy = AccessRulePolicy(Post, org_field="organisation")
+# Transfers are history: readable by managers of either side, never edited here.
+transfer_policy = AccessRulePolicy(
+    Transfer, org_field=("from_organisation", "to_organisation"), actions=READ_ONLY
+)
+import_job_policy = ImportJobPolicy(ImportJob, org_field=None)
 
 POLICIES = {
     Organisation: organisation_policy,

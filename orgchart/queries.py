@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from core.dates import add_years
+from core.tree import outer_subtree_q
 
+from . import access
 from .models import (
+    COMMUNITY_KINDS,
     LOW_EDUCATION,
     Education,
     Gender,
@@ -21,6 +26,7 @@ from .models import (
     Post,
     PostTitle,
     Tenure,
+    Transfer,
     current_tenure_q,
 )
 
@@ -136,3 +142,128 @@ def tree_rows(root: Organisation | None = None, include_closed: bool = False) ->
 def street_root() -> Organisation | None:
     """The first street committee root: the street the portal serves."""
     return Organisation.objects.filter(depth=1, kind=OrgKind.STREET).order_by("path").first()
+
+
+# The parent look-up -------------------------------------------------------------------------
+
+
+def with_parent_pk(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Annotate `parent_pk` (the parent's id, None for a root) in the same query, from the path."""
+    parent = Organisation.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organisation.steplen)
+    ).order_by()
+    return queryset.annotate(parent_pk=Subquery(parent.values("pk")[:1]))
+
+
+def attach_parent_pks(rows: Iterable[Organisation]) -> list[Organisation]:
+    """Set `parent_pk` on each row from the rows' own paths; one query only for parents not among them."""
+    rows = list(rows)
+    by_path = {row.path: row.pk for row in rows}
+    steplen = Organisation.steplen
+    missing = {
+        row.path[:-steplen]
+        for row in rows
+        if row.depth > 1 and row.path[:-steplen] not in by_path and getattr(row, "parent_pk", None) is None
+    }
+    if missing:
+        by_path.update(Organisation.objects.filter(path__in=missing).order_by().values_list("path", "pk"))
+    for row in rows:
+        if getattr(row, "parent_pk", None) is None:
+            row.parent_pk = by_path.get(row.path[:-steplen]) if row.depth > 1 else None
+    return rows
+
+
+def subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
+    """Active members in each row's subtree, keyed by path: one query whatever the tree's size.
+
+    Counted by path prefix like orgchart.queries.subtree_statistics, so a node's figure in the tree
+    matches the figure its statistics panel shows.
+    """
+    if not rows:
+        return {}
+    steplen = Organisation.steplen
+    totals = {org.path: 0 for org in rows}
+    top_paths = {org.path for org in rows if org.depth == rows[0].depth}
+    q = Member.objects.active()
+    if len(top_paths) == 1:
+        q = q.in_subtree(next(iter(top_paths)))
+    per_org = q.order_by().values("organisation__path").annotate(n=Count("pk"))
+    for row in per_org:
+        path = row["organisation__path"]
+        for end in range(steplen, len(path) + 1, steplen):
+            prefix = path[:end]
+            if prefix in totals:
+                totals[prefix] += row["n"]
+    return totals
+
+
+def open_community_count(street: Organisation) -> int:
+    """Open community party organisations directly under `street` (the home page's figure)."""
+    return (
+        Organisation.objects.in_subtree(street)
+        .filter(depth=street.depth + 1, kind__in=COMMUNITY_KINDS, closed_on__isnull=True)
+        .count()
+    )
+
+
+def member_list(user, filters: dict) -> QuerySet[Member]:
+    """The members `user` may see, filtered as the API's member list is: `include_left`,
+    `organisation` (a subtree), `category`, `search` (in the name)."""
+    members = access.visible_members(user).select_related("organisation")
+    if not filters.get("include_left"):
+        members = members.active()
+    if filters.get("organisation") is not None:
+        members = members.in_subtree(filters["organisation"])
+    if filters.get("category"):
+        members = members.filter(category=filters["category"])
+    if filters.get("search"):
+        members = members.filter(name__icontains=filters["search"])
+    return members
+
+
+# Correlated subqueries for listings: one scalar per row, evaluated in the listing's own query.
+
+
+def subquery_count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset as one scalar subquery (no GROUP BY, no N+1)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def subtree_member_count() -> Subquery:
+    """Active members in the whole subtree of each organisation of the outer query."""
+    return subquery_count(Member.objects.active().filter(outer_subtree_q("organisation__path")))
+
+
+def organisation_history_exists() -> Exists:
+    """Whether each organisation of the outer query ever had members, posts or transfers."""
+    return (
+        Exists(Member.objects.filter(organisation=OuterRef("pk")))
+        | Exists(Post.objects.filter(organisation=OuterRef("pk")))
+        | Exists(
+            Transfer.objects.filter(Q(from_organisation=OuterRef("pk")) | Q(to_organisation=OuterRef("pk")))
+        )
+    )
+
+
+def organisation_has_history(org: Organisation) -> bool:
+    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
+    return (
+        Member.objects.filter(organisation=org).exists()
+        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
+        or Post.objects.filter(organisation=org).exists()
+    )
+
+
+def post_filled_exists() -> Exists:
+    """Whether each post of the outer query has a holder today."""
+    return Exists(Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")))
+
+
+def current_holder() -> dict[str, Subquery]:
+    """Annotations for posts of the outer query: today's holder's name and since when."""
+    current = Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")).order_by("-started_on")
+    return {
+        "holder_name": Subquery(current.values("member__name")[:1]),
+        "holder_since": Subquery(current.values("started_on")[:1]),
+    }

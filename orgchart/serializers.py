@@ -8,11 +8,7 @@ path, without a query per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -28,6 +24,7 @@ from .models import (
     OrgKind,
     Transfer,
 )
+from .queries import with_parent_pk
 from .validators import validate_id_number
 
 # Fields that describe an organisation's place in the tree: changed by move / close, never PATCH.
@@ -35,32 +32,6 @@ TREE_FIELDS = ("parent", "kind", "closed_on", "path", "depth", "numchild")
 
 
 # Organisations ------------------------------------------------------------------------------
-
-
-def with_parent_pk(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Annotate `parent_pk` (the parent's id, None for a root) in the same query, from the path."""
-    parent = Organisation.objects.filter(
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Organisation.steplen)
-    ).order_by()
-    return queryset.annotate(parent_pk=Subquery(parent.values("pk")[:1]))
-
-
-def attach_parent_pks(rows: Iterable[Organisation]) -> list[Organisation]:
-    """Set `parent_pk` on each row from the rows' own paths; one query only for parents not among them."""
-    rows = list(rows)
-    by_path = {row.path: row.pk for row in rows}
-    steplen = Organisation.steplen
-    missing = {
-        row.path[:-steplen]
-        for row in rows
-        if row.depth > 1 and row.path[:-steplen] not in by_path and getattr(row, "parent_pk", None) is None
-    }
-    if missing:
-        by_path.update(Organisation.objects.filter(path__in=missing).order_by().values_list("path", "pk"))
-    for row in rows:
-        if getattr(row, "parent_pk", None) is None:
-            row.parent_pk = by_path.get(row.path[:-steplen]) if row.depth > 1 else None
-    return rows
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -22,13 +22,12 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tree import path_prefix_q
 
-from . import access
+from . import access, queries
 from .authentication import revoke_tokens
 from .models import (
     MEMBER_ORG_KINDS,
@@ -42,6 +41,7 @@ from .models import (
     current_tenure_q,
     kind_may_sit_under,
 )
+from .signals import organisation_changed, posts_changed
 from .validators import validate_id_number
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,12 @@ def _fresh(org: Organisation) -> Organisation:
     return Organisation.objects.get(pk=org.pk)
 
 
+def _changed(org: Organisation, action: str) -> Organisation:
+    """Tell the apps mirroring the tree (orgchart.signals), inside this write's transaction."""
+    organisation_changed.send(sender=Organisation, organisation=org, action=action)
+    return org
+
+
 def _validate_org_fields(org: Organisation, exclude: list[str] | None = None) -> None:
     org.full_clean(exclude=["path", "depth", "numchild", *(exclude or [])])
 
@@ -108,8 +114,10 @@ def create_organisation(
         candidate = Organisation(name=name, kind=kind, code=code, **fields)
         _validate_org_fields(candidate)
         if fresh_parent is None:
-            return Organisation.add_root(instance=candidate)
-        return fresh_parent.add_child(instance=candidate)
+            org = Organisation.add_root(instance=candidate)
+        else:
+            org = fresh_parent.add_child(instance=candidate)
+        return _changed(org, "created")
 
     return run_tree_write(write)
 
@@ -141,7 +149,7 @@ def update_organisation(org: Organisation, *, actor=None, **fields: Any) -> Orga
             setattr(fresh, name, value)
         _validate_org_fields(fresh)
         fresh.save(update_fields=[*fields.keys(), "updated_at"])
-        return fresh
+        return _changed(fresh, "updated")
 
     return run_tree_write(write)
 
@@ -166,7 +174,7 @@ def move_organisation(org: Organisation, new_parent: Organisation, *, actor=None
         if not kind_may_sit_under(node.kind, target.kind):
             raise ValidationError({"parent": _kind_error(node.kind, target)})
         node.move(target, pos="last-child")
-        return _fresh(node)
+        return _changed(_fresh(node), "moved")
 
     return run_tree_write(write)
 
@@ -191,8 +199,11 @@ def close_organisation(org: Organisation, *, on: dt.date | None = None, actor=No
             )
         Organisation.objects.in_subtree(node).filter(closed_on__isnull=True).update(closed_on=on)
         in_subtree = path_prefix_q(node.path, "post__organisation__path")
-        Tenure.objects.filter(current_tenure_q(), in_subtree).update(ended_on=on - dt.timedelta(days=1))
-        return _fresh(node)
+        ending = Tenure.objects.filter(current_tenure_q(), in_subtree)
+        holders = list(ending.values_list("member__user_id", flat=True))
+        ending.update(ended_on=on - dt.timedelta(days=1))
+        posts_changed.send(sender=Tenure, user_ids=holders)
+        return _changed(_fresh(node), "closed")
 
     return run_tree_write(write)
 
@@ -206,35 +217,41 @@ def reopen_organisation(org: Organisation, *, actor=None) -> Organisation:
         if parent is not None and parent.is_closed:
             raise ValidationError(_("Reopen the parent organisation first."))
         Organisation.objects.filter(pk=node.pk).update(closed_on=None)
-        return _fresh(node)
+        return _changed(_fresh(node), "reopened")
 
     return run_tree_write(write)
 
 
-def organisation_has_history(org: Organisation) -> bool:
-    """Whether `org` ever had members, transfers or posts: then it is closed, never deleted."""
-    return (
-        Member.objects.filter(organisation=org).exists()
-        or Transfer.objects.filter(Q(from_organisation=org) | Q(to_organisation=org)).exists()
-        or Post.objects.filter(organisation=org).exists()
-    )
+def organisation_deletion_refusal(
+    org: Organisation, *, actor=None, has_history: bool | None = None
+) -> str | None:
+    """Why `org` may not be deleted by `actor`, or None when it may.
+
+    Only mistakes are deleted: a leaf that never had members, transfers or posts; anything else
+    is closed instead. The admin listing passes `has_history` when it annotated it already.
+    """
+    if actor is not None and not access.can_manage(actor, org):
+        return _("You do not manage this organisation.")
+    if org.numchild:
+        return _("This organisation has sub-organisations; move or delete them first.")
+    if has_history is None:
+        has_history = queries.organisation_has_history(org)
+    if has_history:
+        return _(
+            "This organisation has members, posts or transfers on record; close it instead of deleting it."
+        )
+    return None
 
 
 def delete_organisation(org: Organisation, *, actor=None) -> None:
-    """Delete a mistaken organisation: only a leaf with no members, transfers or posts ever."""
+    """Delete a mistaken organisation; refused with the reason `organisation_deletion_refusal` gives."""
     _require_manage(actor, org)
 
     def write() -> None:
         node = _fresh(org)
-        if node.numchild:
-            raise ValidationError(_("This organisation has sub-organisations; move or delete them first."))
-        if organisation_has_history(node):
-            raise ValidationError(
-                _(
-                    "This organisation has members, posts or transfers on record; "
-                    "close it instead of deleting it."
-                )
-            )
+        if reason := organisation_deletion_refusal(node):
+            raise ValidationError(reason)
+        _changed(node, "deleted")
         node.delete()
 
     run_tree_write(write)
@@ -320,6 +337,7 @@ def transfer_member(
         transfer.outside_organisation = outside_organisation.strip()
         member.left_on = on
         Tenure.objects.filter(current_tenure_q(), member=member).update(ended_on=on - dt.timedelta(days=1))
+        posts_changed.send(sender=Tenure, user_ids=[member.user_id])
     transfer.save()
     member.save(update_fields=["organisation", "left_on", "updated_at"])
     return transfer
@@ -361,7 +379,9 @@ def transfer_in(
 # Posts --------------------------------------------------------------------------------------
 
 
-def ensure_post(org: Organisation, title: str) -> Post:
+def ensure_post(org: Organisation, title: str, *, actor=None) -> Post:
+    """The post `title` of `org`, created if it does not exist yet."""
+    _require_manage(actor, org)
     post, _created = Post.objects.get_or_create(organisation=org, title=title)
     return post
 
@@ -385,10 +405,11 @@ def appoint(
         raise ValidationError(_("This member has left the street and cannot hold a post."))
     tenure = Tenure(post=post, member=member, started_on=started_on, ended_on=ended_on)
     tenure.full_clean()
-    Tenure.objects.filter(current_tenure_q(day=started_on), post=post).update(
-        ended_on=started_on - dt.timedelta(days=1)
-    )
+    previous = Tenure.objects.filter(current_tenure_q(day=started_on), post=post)
+    holders = [member.user_id, *previous.values_list("member__user_id", flat=True)]
+    previous.update(ended_on=started_on - dt.timedelta(days=1))
     tenure.save()
+    posts_changed.send(sender=Tenure, user_ids=holders)
     if actor is not None:
         access.forget(actor)
     return tenure
@@ -399,7 +420,11 @@ def vacate(post: Post, *, on: dt.date | None = None, actor=None) -> int:
     """Leave `post` vacant from `on` (today by default): the holder's last day is the day before."""
     _require_manage(actor, post.organisation)
     on = on or timezone.localdate()
-    return Tenure.objects.filter(current_tenure_q(), post=post).update(ended_on=on - dt.timedelta(days=1))
+    ending = Tenure.objects.filter(current_tenure_q(), post=post)
+    holders = list(ending.values_list("member__user_id", flat=True))
+    count = ending.update(ended_on=on - dt.timedelta(days=1))
+    posts_changed.send(sender=Tenure, user_ids=holders)
+    return count
 
 
 # Accounts -----------------------------------------------------------------------------------

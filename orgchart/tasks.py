@@ -6,15 +6,14 @@ killed while the filesystem transport holds no copy) is found again by the perio
 
 from __future__ import annotations
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
-
-from portal.celery import app
 
 from . import roster
 
 
-@app.task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
 def run_import(job_id: int) -> str:
     """Check and import one roster job; a job not pending (finished, running elsewhere) is a no-op."""
     try:
@@ -25,7 +24,7 @@ def run_import(job_id: int) -> str:
         return "failed"
 
 
-@app.task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def sweep_stalled_imports() -> dict[str, list[int]]:
     """Re-queue import jobs whose worker died or whose message was lost (run every minute)."""
     return roster.sweep_stalled_imports().as_dict()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.formatting import percent
 from orgchart.models import Education, Gender, MemberCategory, OrgKind
 from orgchart.queries import SubtreeStatistics
 
@@ -64,10 +65,6 @@ def _chart(
     return Chart(title=title, kind=kind, slices=slices, total=total, centre=centre)
 
 
-def percent_text(share: float) -> str:
-    return f"{100 * share:.1f}%"
-
-
 def statistics_charts(stats: SubtreeStatistics) -> list[Chart]:
     """The charts of one node: age, gender, education, category, posts, organisations."""
     charts = [
@@ -75,7 +72,7 @@ def statistics_charts(stats: SubtreeStatistics) -> list[Chart]:
             _("Age"),
             "donut",
             [(_("60 and over"), stats.aged_60_plus), (_("Under 60"), stats.members - stats.aged_60_plus)],
-            centre=percent_text(stats.share_aged_60_plus),
+            centre=percent(stats.share_aged_60_plus),
         ),
         _chart(
             _("Gender"),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
-from orgchart.models import Member, Organisation
+from orgchart.models import Organisation
 
 
 @dataclass
@@ -16,30 +14,6 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     is_open: bool = False
     is_selected: bool = False
-
-
-def subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
-    """Active members in each row's subtree, keyed by path: one query whatever the tree's size.
-
-    Counted by path prefix like orgchart.queries.subtree_statistics, so a node's figure in the tree
-    matches the figure its statistics panel shows.
-    """
-    if not rows:
-        return {}
-    steplen = Organisation.steplen
-    totals = {org.path: 0 for org in rows}
-    top_paths = {org.path for org in rows if org.depth == rows[0].depth}
-    q = Member.objects.active()
-    if len(top_paths) == 1:
-        q = q.in_subtree(next(iter(top_paths)))
-    per_org = q.order_by().values("organisation__path").annotate(n=Count("pk"))
-    for row in per_org:
-        path = row["organisation__path"]
-        for end in range(steplen, len(path) + 1, steplen):
-            prefix = path[:end]
-            if prefix in totals:
-                totals[prefix] += row["n"]
-    return totals
 
 
 def build_tree(

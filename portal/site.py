@@ -11,10 +11,11 @@ from wagtail.models import Locale, Page, Site
 
 from orgchart.models import Organisation
 
-from .models import HomePage, OrgChartPage
+from .models import HomePage, NoticeIndexPage, OrgChartPage, ResultIndexPage, StudyIndexPage
 
 # The chart page serves at /chart/: /orgchart/... belongs to the orgchart Django views.
 CHART_SLUG = "chart"
+INDEX_PAGES = ((NoticeIndexPage, "notices"), (StudyIndexPage, "study"), (ResultIndexPage, "results"))
 
 
 def _tree_root() -> Page:
@@ -63,4 +64,12 @@ def ensure_site(street: Organisation) -> HomePage:
         # Sites made before the chart moved to /chart/ would shadow the orgchart views.
         chart.slug = CHART_SLUG
         chart.save()
+    titles = {"notices": _("Notices"), "study": _("Study material"), "results": _("Results")}
+    for model, slug in INDEX_PAGES:
+        if not model.objects.exists():
+            home.add_child(instance=model(title=titles[slug], slug=slug))
+    from .sections import sync_all_publishers, sync_all_sections
+
+    sync_all_sections()
+    sync_all_publishers()
     return home

@@ -15,7 +15,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/", include("orgchart.api_urls")),
+    path("api/", include("inbox.api_urls")),
     path("orgchart/", include("orgchart.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("reading/", include("portal.reading_urls")),
 ]
 
 if settings.DEBUG:

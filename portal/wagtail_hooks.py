@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from wagtail import hooks
@@ -87,3 +88,16 @@ class ScheduleViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_schedule_viewsets():
     return ScheduleViewSetGroup()
+
+
+# Documents follow the pages that use them -----------------------------------------------------
+
+
+@hooks.register("before_serve_document")
+def serve_documents_only_to_readers(document, request):
+    """A document attached to pages is served to whoever may read one of those pages (a members-
+    only notice keeps its attachments private too); one used by no live page only to editors."""
+    from .documents import may_download
+
+    if not may_download(request.user, document):
+        raise Http404

@@ -22,6 +22,7 @@ CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
 INSTALLED_APPS = [
     "portal",
     "orgchart",
+    "inbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -196,7 +197,16 @@ WAGTAIL_SITE_NAME = _("Community party-building portal")
 WAGTAILADMIN_BASE_URL = env.WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The access rule core's admin policies ask (core imports no app): see core/admin/policies.py.
+PORTAL_ACCESS_RULE = "orgchart.access"
+
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
+# Documents always go through Wagtail's serve view, whose hook checks who may read them.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.forms.DocumentForm"
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
@@ -260,6 +270,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Members rosters bigger than this run as a Celery task with progress shown.
 IMPORT_INLINE_MAX_ROWS = env.IMPORT_INLINE_MAX_ROWS
+
+# Notification fan-outs: people per batch (one insert, one e-mail round per batch), and how long
+# one task runs before it hands the rest to a fresh task (keeps each under the time limits).
+INBOX_BATCH_SIZE = 200
+INBOX_RUN_SECONDS = 240
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ from django import template
 from django.conf import settings
 from wagtail.models import Site
 
+from core import formatting
+
 register = template.Library()
 
 
@@ -44,7 +46,4 @@ def chart_page_url(context) -> str:
 @register.filter
 def percent(share: float) -> str:
     """0.8234 → "82.3%"."""
-    try:
-        return f"{100 * float(share):.1f}%"
-    except (TypeError, ValueError):
-        return ""
+    return formatting.percent(share)

@@ -27,34 +27,40 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("demo12345")
 
 
+DEFAULT_CHILD_KIND = {
+    None: OrgKind.STREET,
+    OrgKind.STREET: OrgKind.COMMUNITY,
+    OrgKind.COMMUNITY: OrgKind.BRANCH,
+    OrgKind.GENERAL_BRANCH: OrgKind.BRANCH,
+    OrgKind.UNIT: OrgKind.BRANCH,
+    OrgKind.BRANCH: OrgKind.GROUP,
+}
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """`OrganisationFactory(parent=...)`: a tree-aware factory. It creates through the tree service
+    (services.create_organisation, which calls treebeard's add_root / add_child under the tree lock),
+    like the app does, so paths, depth and numchild are right."""
+
+    class Meta:
+        model = Organisation
+
+    parent = None
+    kind = factory.LazyAttribute(lambda o: DEFAULT_CHILD_KIND[o.parent.kind if o.parent else None])
+    code = factory.LazyFunction(lambda: f"T{next(_codes):05d}")
+    name = factory.LazyAttribute(lambda o: f"{OrgKind(o.kind).label}{o.code}")
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs) -> Organisation:
+        return services.create_organisation(parent=parent, **kwargs)
+
+
 def make_org(
     parent: Organisation | None = None, kind: str | None = None, name: str | None = None, **fields
 ) -> Organisation:
-    """Create an organisation through services.create_organisation (like OrganisationFactory(parent=...))."""
-    if kind is None:
-        kind = {
-            None: OrgKind.STREET,
-            OrgKind.STREET: OrgKind.COMMUNITY,
-            OrgKind.COMMUNITY: OrgKind.BRANCH,
-            OrgKind.GENERAL_BRANCH: OrgKind.BRANCH,
-            OrgKind.UNIT: OrgKind.BRANCH,
-            OrgKind.BRANCH: OrgKind.GROUP,
-        }[parent.kind if parent else None]
-    n = next(_codes)
-    return services.create_organisation(
-        parent=parent,
-        kind=kind,
-        name=name or f"{OrgKind(kind).label}{n}",
-        code=fields.pop("code", f"T{n:05d}"),
-        **fields,
-    )
-
-
-class OrganisationFactory:
-    """`OrganisationFactory(parent=...)` reads like factory_boy but adds through the tree service."""
-
-    def __new__(cls, parent: Organisation | None = None, **kwargs) -> Organisation:  # type: ignore[misc]
-        return make_org(parent, **kwargs)
+    """Shorthand for OrganisationFactory(parent=..., kind=..., name=...); None means "the default"."""
+    given = {key: value for key, value in (("kind", kind), ("name", name)) if value is not None}
+    return OrganisationFactory(parent=parent, **given, **fields)
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -90,7 +96,7 @@ def make_post_holder(
         branch = org if org.kind in MEMBER_ORG_KINDS else None
     if branch is None:
         branch = next(
-            (o for o in Organisation.objects.filter(path__startswith=org.path, kind__in=MEMBER_ORG_KINDS)),
+            (o for o in Organisation.objects.in_subtree(org).filter(kind__in=MEMBER_ORG_KINDS)),
             None,
         ) or make_org(org, kind=OrgKind.BRANCH)
     user = UserFactory(username=username)

@@ -19,6 +19,11 @@ ENDPOINTS = {
     "/api/members/": {"get", "post"},
     "/api/members/{id}/": {"get", "patch"},
     "/api/members/{id}/transfer/": {"post"},
+    "/api/inbox/": {"get"},
+    "/api/inbox/{id}/": {"get"},
+    "/api/inbox/{id}/read/": {"post"},
+    "/api/inbox/read-all/": {"post"},
+    "/api/inbox/unread-count/": {"get"},
 }
 
 

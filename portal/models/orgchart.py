@@ -1,13 +1,7 @@
-"""The Wagtail site: the home page and the organisation-chart page.
-
-Both pages are for logged-in users only (the portal is internal): anonymous visitors are sent
-to the login page, the same as the orgchart views do with `login_required`.
-"""
+"""The organisation chart: an expandable tree with each node's statistics."""
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
-from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,71 +10,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from orgchart import access
-from orgchart.models import COMMUNITY_KINDS, Organisation
-from orgchart.queries import street_root, subtree_statistics, tree_rows
+from orgchart.models import Organisation
+from orgchart.queries import street_root, subtree_member_counts, subtree_statistics, tree_rows
 
-from .charts import statistics_charts
-from .orgtree import build_tree, subtree_member_counts
-
-
-class LoginRequiredPage(Page):
-    """A page only logged-in users may open; others go to the login page and come back."""
-
-    class Meta:
-        abstract = True
-
-    def serve(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().serve(request, *args, **kwargs)
-
-
-class HomePage(LoginRequiredPage):
-    """The street's front page: its name, headline figures and the ways in."""
-
-    street = models.ForeignKey(
-        "orgchart.Organisation",
-        verbose_name=_("street"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The street committee whose figures the home page shows."),
-    )
-    intro = RichTextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("street"), FieldPanel("intro")]
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.OrgChartPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("home page")
-
-    def get_street(self) -> Organisation | None:
-        return self.street if self.street_id else street_root()
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        street = self.get_street()
-        context["street"] = street
-        if street is not None:
-            stats = subtree_statistics(street)
-            context["stats"] = stats
-            context["communities"] = (
-                Organisation.objects.in_subtree(street)
-                .filter(
-                    depth=street.depth + 1,
-                    kind__in=COMMUNITY_KINDS,
-                    closed_on__isnull=True,
-                )
-                .count()
-            )
-        user = request.user
-        context["is_manager"] = access.is_manager(user)
-        context["roster_import_url"] = reverse("orgchart:roster_import") if context["is_manager"] else ""
-        context["own_member"] = access.member_for(user)
-        return context
+from ..charts import statistics_charts
+from ..orgtree import build_tree
+from .base import LoginRequiredPage
+from .home import HomePage
 
 
 class OrgChartPage(LoginRequiredPage):

@@ -1,0 +1,28 @@
+"""Who may download a Wagtail document: the readers of the pages that use it."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.documents.permissions import permission_policy
+from wagtail.models import Page, ReferenceIndex
+
+from .models import ContentPage
+
+
+def pages_using(document) -> list[Page]:
+    """Live pages whose content refers to `document` (body blocks, attachments, rich-text links)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type).values("object_id")
+    return list(Page.objects.filter(pk__in=ids).live().specific())
+
+
+def may_download(user, document) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    pages = pages_using(document)
+    if not pages:
+        # Not published anywhere yet: only the editors who may choose documents.
+        return user.is_authenticated and permission_policy.user_has_any_permission(
+            user, {"add", "change", "choose"}
+        )
+    return any(not isinstance(page, ContentPage) or page.is_visible_to(user) for page in pages)

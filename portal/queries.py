@@ -1,0 +1,154 @@
+"""Reads of the portal's content shared by pages, exports and the assessment: unread notices,
+read receipts per organisation, study records and their monthly summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from core.tree import compress_paths, path_prefix_q, path_within
+from orgchart import access
+from orgchart.models import Member, Organisation
+from orgchart.queries import subtree_member_counts, tree_rows
+
+
+def unread_notice_count(user, notices: QuerySet) -> int:
+    """Of `notices`, those addressed to `user` as a member that they have not opened yet."""
+    from .models import NoticePage
+
+    member = access.member_for(user)
+    if member is None or not member.is_active:
+        return 0
+    return notices.filter(NoticePage.addressed_to_member_q(user)).exclude(reads__member=member).count()
+
+
+@dataclass
+class ReadRow:
+    organisation: Organisation
+    members: int
+    readers: int
+
+    @property
+    def share(self) -> float:
+        return self.readers / self.members if self.members else 0.0
+
+    @property
+    def not_passed_on(self) -> bool:
+        """Members and no reader yet: the organisation has not passed the notice on."""
+        return self.members > 0 and self.readers == 0
+
+
+def audience_roots(notice) -> list[Organisation]:
+    """The organisations a notice is addressed to: those chosen, else the publisher."""
+    chosen = list(notice.audience.all())
+    if chosen:
+        return chosen
+    return [notice.organisation] if notice.organisation_id else []
+
+
+def read_report(notice) -> list[ReadRow]:
+    """For each open organisation in the notice's audience: its active members and how many of
+    them have read the notice, counted over its subtree. Three queries whatever the tree's size."""
+    top = compress_paths(org.path for org in audience_roots(notice))
+    rows = [org for org in tree_rows(None) if path_within(org.path, top)] if top else []
+    members = subtree_member_counts(rows)
+    readers = _reader_counts(notice, rows)
+    return [ReadRow(org, members.get(org.path, 0), readers.get(org.path, 0)) for org in rows]
+
+
+def _reader_counts(notice, rows: list[Organisation]) -> dict[str, int]:
+    """Active readers of `notice` in each row's subtree, keyed by path (one query)."""
+    from .models import NoticeRead
+
+    steplen = Organisation.steplen
+    totals = {org.path: 0 for org in rows}
+    per_org = (
+        NoticeRead.objects.filter(notice=notice, member__left_on__isnull=True)
+        .order_by()
+        .values("member__organisation__path")
+        .annotate(n=Count("pk"))
+    )
+    for row in per_org:
+        path = row["member__organisation__path"]
+        for end in range(steplen, len(path) + 1, steplen):
+            if path[:end] in totals:
+                totals[path[:end]] += row["n"]
+    return totals
+
+
+def own_study_records(user, material) -> QuerySet:
+    member = access.member_for(user)
+    if member is None:
+        from .models import StudyRecord
+
+        return StudyRecord.objects.none()
+    return member.study_records.filter(material=material).order_by("-studied_on")[:10]
+
+
+def study_by_member_month(org: Organisation, year: int) -> QuerySet:
+    """Per member and month of `year`, in `org`'s subtree: records, minutes, reflections written.
+    The assessment reads this for 学习型 evidence (per secretary and month)."""
+    from .models import StudyRecord
+
+    return (
+        StudyRecord.objects.filter(
+            path_prefix_q(org.path, "member__organisation__path"), studied_on__year=year
+        )
+        .annotate(month=TruncMonth("studied_on"))
+        .order_by()
+        .values("member_id", "member__name", "month")
+        .annotate(
+            records=Count("pk"),
+            minutes=Sum("minutes"),
+            reflections=Count("pk", filter=~Q(reflection="")),
+        )
+        .order_by("member__name", "member_id", "month")
+    )
+
+
+def study_by_organisation_month(org: Organisation, year: int) -> list[dict]:
+    """Per direct sub-organisation of `org` (and `org` itself) and month: members who studied,
+    records, minutes — counted over each subtree."""
+    from .models import StudyRecord
+
+    children = [org, *Organisation.objects.in_subtree(org).filter(depth=org.depth + 1).order_by("path")]
+    per_branch = (
+        StudyRecord.objects.filter(
+            path_prefix_q(org.path, "member__organisation__path"), studied_on__year=year
+        )
+        .annotate(month=TruncMonth("studied_on"))
+        .order_by()
+        .values("member__organisation__path", "month")
+        .annotate(records=Count("pk"), minutes=Sum("minutes"), members=Count("member", distinct=True))
+    )
+    table: dict[tuple[str, dt.date], dict] = {}
+    for row in per_branch:
+        for child in children:
+            if row["member__organisation__path"].startswith(child.path):
+                key = (child.path, row["month"])
+                cell = table.setdefault(
+                    key,
+                    {"organisation": child, "month": row["month"], "records": 0, "minutes": 0, "members": 0},
+                )
+                cell["records"] += row["records"]
+                cell["minutes"] += row["minutes"] or 0
+                # Members are distinct per branch; summed over branches they stay distinct.
+                cell["members"] += row["members"]
+    return sorted(table.values(), key=lambda c: (c["organisation"].path, c["month"]))
+
+
+def member_study_months(member: Member, year: int) -> dict[int, dict]:
+    """One member's study by month of `year`: {month: {records, minutes, reflections}}."""
+    rows = (
+        member.study_records.filter(studied_on__year=year)
+        .annotate(month=TruncMonth("studied_on"))
+        .order_by()
+        .values("month")
+        .annotate(
+            records=Count("pk"), minutes=Sum("minutes"), reflections=Count("pk", filter=~Q(reflection=""))
+        )
+    )
+    return {row["month"].month: row for row in rows}
