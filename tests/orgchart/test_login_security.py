@@ -252,3 +252,24 @@ def test_pages_carry_a_content_security_policy(client, db):
         "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     )
     assert "object-src 'none'" in policy
+
+
+def test_the_admin_account_page_enables_a_disabled_login(client, roles):
+    member = roles["own_member"]
+    services.disable_login(member)
+    client.force_login(roles["community_secretary"])
+    account = reverse("orgchart_member:account", args=(member.pk,))
+    assert 'name="action" value="enable"' in client.get(account).content.decode()
+    response = client.post(account, {"action": "enable"})
+    assert response.status_code == 302
+    roles["member"].refresh_from_db()
+    assert roles["member"].is_active
+
+
+def test_the_admin_account_page_refuses_to_enable_a_superiors_login(client, roles):
+    member = roles["street_secretary"].member
+    services.disable_login(member)
+    client.force_login(roles["community_secretary"])
+    client.post(reverse("orgchart_member:account", args=(member.pk,)), {"action": "enable"})
+    roles["street_secretary"].refresh_from_db()
+    assert not roles["street_secretary"].is_active
