@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "portal.middleware.PersonalDataNoStoreMiddleware",
     # Last: turns a locked-out sign-in into the lockout answer (portal.auth.locked_out).
     "axes.middleware.AxesMiddleware",
@@ -248,8 +248,9 @@ SPECTACULAR_SETTINGS = {
 # API tokens expire this many days after they were issued (orgchart.authentication).
 API_TOKEN_DAYS = env.API_TOKEN_DAYS
 
-# Content Security Policy (django-csp 4). No inline scripts anywhere; Wagtail's admin keeps its
-# inline styles (style attributes) and data: images, and embeds its own blob: workers.
+# Content Security Policy (django-csp 4). No inline scripts on the portal's pages; the Wagtail
+# admin, whose widgets write inline scripts, also allows those (portal.middleware). Inline styles
+# (style attributes in the admin and the charts) and data: images are allowed everywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

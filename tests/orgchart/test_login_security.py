@@ -273,3 +273,11 @@ def test_the_admin_account_page_refuses_to_enable_a_superiors_login(client, role
     client.post(reverse("orgchart_member:account", args=(member.pk,)), {"action": "enable"})
     roles["street_secretary"].refresh_from_db()
     assert not roles["street_secretary"].is_active
+
+
+def test_only_the_wagtail_admin_allows_inline_scripts(client, roles):
+    client.force_login(roles["street_secretary"])
+    admin_policy = client.get("/admin/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" in admin_policy.split("script-src")[1].split(";")[0]
+    page_policy = client.get(reverse("orgchart:my_record"), follow=True)["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in page_policy.split("script-src")[1].split(";")[0]
