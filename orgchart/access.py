@@ -15,13 +15,13 @@ Views, the Wagtail admin, the API and tasks all ask these functions; none re-sta
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tree import compress_paths, path_within, paths_q
 
-from .models import Member, Organisation, PostTitle, Tenure, current_tenure_q
+from .models import ImportJob, Member, Organisation, PostTitle, Tenure, current_tenure_q
 
 _CACHE_ATTR = "_orgchart_managed_paths"
 _ADDRESSED_CACHE_ATTR = "_orgchart_addressed_paths"
@@ -135,6 +135,38 @@ def can_see_personal_data(user, member: Member) -> bool:
 
 def can_view_members_of(user, org: Organisation) -> bool:
     return can_manage(user, org)
+
+
+# Roster imports ---------------------------------------------------------------------------
+# A job belongs to the organisations its rows target (recorded on the job when its rows are
+# checked: those the uploader manages). Whoever manages one of them sees the job; the uploader
+# always sees their own. A job that targets none yet (waiting for a worker, a file refused as a
+# whole, every row naming an unknown or unmanaged code) belongs to the street: its uploader and
+# the street's managers see it. The job page, its status JSON, its stored file, the admin's
+# policy and the admin listing all ask these two functions.
+
+
+def visible_import_jobs(user) -> QuerySet[ImportJob]:
+    """Roster import jobs `user` may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ImportJob.objects.none()
+    targets = ImportJob.organisations.through.objects.filter(importjob=OuterRef("pk"))
+    q = Q(created_by=user) | Exists(targets.filter(paths_q(managed_paths(user), "organisation__path")))
+    if is_street_manager(user):
+        q |= ~Exists(targets)
+    return ImportJob.objects.filter(q)
+
+
+def can_view_import_job(user, job: ImportJob) -> bool:
+    """Whether `user` may see `job`: the rule of visible_import_jobs for one job."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if job.created_by_id == user.pk:
+        return True
+    paths = list(job.organisations.values_list("path", flat=True))
+    if not paths:
+        return is_street_manager(user)
+    return any(path_within(path, managed_paths(user)) for path in paths)
 
 
 def manager_users(org: Organisation | None = None) -> QuerySet:

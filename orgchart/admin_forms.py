@@ -19,7 +19,13 @@ from core.tree import path_prefix_q
 
 from . import access
 from .models import MEMBER_ORG_KINDS, Member, Organisation, Post
-from .validators import validate_id_number
+from .validators import (
+    clean_mobile,
+    clean_name,
+    normalise_id_number,
+    validate_birth_date,
+    validate_id_number,
+)
 
 
 class TreeChoiceField(forms.ModelChoiceField):
@@ -107,6 +113,24 @@ class ConfirmForm(forms.Form):
 MEMBER_FIELDS = ["name", "gender", "birth_date", "education", "joined_party_on", "mobile", "category"]
 
 
+class CleanedCharField(forms.CharField):
+    """Text normalised and checked by `cleaner` (orgchart.validators) before any validator runs."""
+
+    cleaner = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.cleaner(value) if value not in self.empty_values else value
+
+
+class NameField(CleanedCharField):
+    cleaner = staticmethod(clean_name)
+
+
+class MobileField(CleanedCharField):
+    cleaner = staticmethod(clean_mobile)
+
+
 class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
     """Create or edit a member; the identity number is typed in, checked and stored encrypted."""
 
@@ -130,7 +154,7 @@ class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
         model = Member
         fields = [*MEMBER_FIELDS, "organisation"]
         widgets = {"birth_date": AdminDateInput, "joined_party_on": AdminDateInput}
-        field_classes = {"organisation": TreeChoiceField}
+        field_classes = {"organisation": TreeChoiceField, "name": NameField, "mobile": MobileField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +174,12 @@ class MemberForm(ServiceErrorsMixin, WagtailAdminModelForm):
         self.fields["id_number"].widget.render_value = False
 
     def clean_id_number(self) -> str:
-        return (self.cleaned_data.get("id_number") or "").strip().upper()
+        return normalise_id_number(self.cleaned_data.get("id_number"))
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data.get("birth_date")
+        validate_birth_date(birth_date)
+        return birth_date
 
     def _post_clean(self) -> None:
         # The model's own checks (run by super()) must see the new number with the new birth

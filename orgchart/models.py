@@ -384,10 +384,14 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Uploaded rosters hold identity numbers: never served as media, only by orgchart's job file view.
+IMPORTS_DIR = "imports"
+
+
 class ImportJob(models.Model):
     """A members roster upload. Its state lives here, not in the broker."""
 
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=IMPORTS_DIR + "/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
@@ -399,6 +403,13 @@ class ImportJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations"),
+        blank=True,
+        related_name="+",
+        help_text=_("The organisations the file's rows import into; their managers see the import."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

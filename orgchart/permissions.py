@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from core.admin.policies import EDIT_ACTIONS, READ_ONLY, AccessRulePolicy
 
@@ -32,17 +32,15 @@ class MemberPolicy(AccessRulePolicy):
 
 
 class ImportJobPolicy(AccessRulePolicy):
-    """Roster imports carry no organisation: a street manager sees all, other managers their own."""
+    """Roster imports: seen by the managers of the organisations they target (orgchart.access)."""
 
     actions = READ_ONLY
 
     def scope(self, user, action: str) -> QuerySet[ImportJob]:
-        if access.is_street_manager(user):
-            return ImportJob.objects.all()
-        return ImportJob.objects.filter(Q(created_by=user) if user.is_authenticated else Q(pk__in=[]))
+        return access.visible_import_jobs(user)
 
     def in_scope(self, user, action: str, instance: ImportJob) -> bool:
-        return access.is_street_manager(user) or instance.created_by_id == user.pk
+        return access.can_view_import_job(user, instance)
 
     def users_with_any_permission_for_instance(self, actions: Iterable[str], instance: ImportJob):
         return self.users_with_any_permission(actions)

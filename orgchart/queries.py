@@ -267,3 +267,8 @@ def current_holder() -> dict[str, Subquery]:
         "holder_name": Subquery(current.values("member__name")[:1]),
         "holder_since": Subquery(current.values("started_on")[:1]),
     }
+
+
+def my_record(user) -> Member | None:
+    """The member record of `user`'s own login, or None (no login, or an account with no member)."""
+    return access.member_for(user)

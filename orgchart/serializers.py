@@ -25,7 +25,13 @@ from .models import (
     Transfer,
 )
 from .queries import with_parent_pk
-from .validators import validate_id_number
+from .validators import (
+    clean_mobile,
+    clean_name,
+    normalise_id_number,
+    validate_id_number,
+)
+from .validators import validate_birth_date as check_birth_date
 
 # Fields that describe an organisation's place in the tree: changed by move / close, never PATCH.
 TREE_FIELDS = ("parent", "kind", "closed_on", "path", "depth", "numchild")
@@ -262,8 +268,28 @@ class MemberFilterSerializer(serializers.Serializer):
     )
 
 
+class CleanedCharField(serializers.CharField):
+    """Text normalised and checked by `cleaner` (orgchart.validators) before any validator runs."""
+
+    cleaner = staticmethod(lambda value: value)
+
+    def to_internal_value(self, data):
+        return self.cleaner(super().to_internal_value(data))
+
+
+class NameField(CleanedCharField):
+    cleaner = staticmethod(clean_name)
+
+
+class MobileField(CleanedCharField):
+    cleaner = staticmethod(clean_mobile)
+
+
 class MemberCreateSerializer(serializers.ModelSerializer):
     """Input of POST /api/members/; services.create_member decides who may and what is valid."""
+
+    name = NameField(label=Member._meta.get_field("name").verbose_name, max_length=50)
+    mobile = MobileField(label=Member._meta.get_field("mobile").verbose_name, max_length=11)
 
     id_number = serializers.CharField(
         write_only=True,
@@ -289,9 +315,16 @@ class MemberCreateSerializer(serializers.ModelSerializer):
             "id_number",
         ]
 
+    def validate_birth_date(self, value):
+        try:
+            check_birth_date(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
+
     def validate(self, attrs: dict) -> dict:
         # The service checks the ID number too; checking here first puts its errors on the field.
-        id_number = attrs.get("id_number")
+        id_number = attrs["id_number"] = normalise_id_number(attrs.get("id_number"))
         if id_number:
             _check_id_number(id_number, attrs.get("birth_date", getattr(self.instance, "birth_date", None)))
         else:

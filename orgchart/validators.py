@@ -1,4 +1,9 @@
-"""Checks for personal identifiers: mainland mobile numbers and GB 11643 identity numbers."""
+"""Checks for personal identifiers and names, written once for forms, the API and the import.
+
+Input is normalised first (NFKC, core.text): full-width digits become ASCII, so one identity
+number has one spelling and one hash. Identity numbers and mobiles are then ASCII digits only;
+`\\d` would also take full-width and Arabic-Indic digits, and did.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+from core.text import has_letter, hidden_characters, normalise
+
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 def validate_mobile(value: str) -> None:
@@ -21,12 +29,20 @@ def validate_mobile(value: str) -> None:
         )
 
 
+def clean_mobile(value: str | None) -> str:
+    """The mobile normalised (full-width digits become ASCII) and checked; raises ValidationError."""
+    value = normalise(value)
+    validate_mobile(value)
+    return value
+
+
 def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
-def normalise_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+def normalise_id_number(value: str | None) -> str:
+    """NFKC, trimmed, upper case: `３１０１…ｘ` and `3101…x` are one number."""
+    return normalise(value).upper()
 
 
 def id_birth_date(value: str) -> dt.date | None:
@@ -55,6 +71,35 @@ def validate_id_number(value: str, birth_date: dt.date | None = None) -> None:
             _("The birth date in the ID number (%(id_date)s) differs from the birth date given (%(date)s).")
             % {"id_date": born.isoformat(), "date": birth_date.isoformat()},
             code="id_birth_mismatch",
+        )
+
+
+def clean_id_number(value: str | None, birth_date: dt.date | None = None) -> str:
+    """The identity number normalised and checked; raises ValidationError."""
+    value = normalise_id_number(value)
+    validate_id_number(value, birth_date)
+    return value
+
+
+def clean_name(value: str | None) -> str:
+    """A person's name normalised; refuses hidden, direction-changing and letter-less values."""
+    value = normalise(value)
+    if hidden_characters(value):
+        raise ValidationError(
+            _("The name contains invisible or control characters; type it again without them."),
+            code="name_hidden",
+        )
+    if value and not has_letter(value):
+        raise ValidationError(_("The name must contain letters or Chinese characters."), code="name_letters")
+    return value
+
+
+def validate_birth_date(value: dt.date | None) -> None:
+    if value is not None and value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("Birth dates before %(date)s are not accepted; check the year.")
+            % {"date": EARLIEST_BIRTH_DATE.isoformat()},
+            code="birth_date_early",
         )
 
 

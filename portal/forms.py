@@ -1,4 +1,4 @@
-"""Forms of the portal's pages."""
+"""Forms of the portal's pages: study records, documents, search."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
+from .queries import MAX_QUERY_LENGTH
 from .services import MAX_REFLECTION_CHARS, MAX_STUDY_MINUTES
 
 
@@ -42,3 +43,17 @@ class DocumentForm(BaseDocumentForm):
                 % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.DOCUMENT_MAX_BYTES)}
             )
         return upload
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        strip=True,
+        error_messages={
+            "max_length": _(
+                "Please search for at most %(limit_value)d characters (you typed %(show_value)d)."
+            )
+        },
+    )

@@ -1,5 +1,5 @@
 """Reads of the portal's content shared by pages, exports and the assessment: unread notices,
-read receipts per organisation, study records and their monthly summaries."""
+read receipts per organisation, study records and their monthly summaries; site search."""
 
 from __future__ import annotations
 
@@ -8,11 +8,18 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.safestring import SafeString
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
+from core.search.highlight import highlight, searchable_body, snippet
+from core.search.segment import highlight_terms
 from core.tree import compress_paths, path_prefix_q, path_within
 from orgchart import access
 from orgchart.models import Member, Organisation
 from orgchart.queries import subtree_member_counts, tree_rows
+
+from .access import pages_visible_to
 
 
 def unread_notice_count(user, notices: QuerySet) -> int:
@@ -152,3 +159,33 @@ def member_study_months(member: Member, year: int) -> dict[int, dict]:
         )
     )
     return {row["month"].month: row for row in rows}
+
+
+# --- site search -----------------------------------------------------------------------------
+
+# Longest query accepted, in characters: a query is a few words, not a document.
+MAX_QUERY_LENGTH = 100
+
+
+def search_pages(user, query: str):
+    """Live pages `user` may open that match `query`, best first (title matches before body ones).
+
+    Returns Wagtail search results: they paginate and count like a queryset.
+    """
+    pages = pages_visible_to(user, Page.objects.all()).specific()
+    return get_search_backend().search(query, pages)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    page: Page
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+def search_hits(pages, query: str) -> list[SearchHit]:
+    """Each page of one results page with its title and a snippet, the query's words marked."""
+    terms = highlight_terms(query)
+    return [
+        SearchHit(page, highlight(page.title, terms), snippet(searchable_body(page), terms)) for page in pages
+    ]

@@ -1,12 +1,17 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import views as portal_views
+from portal.api import SearchAPIView
 from portal.auth import LoginForm
+from portal.media import serve_public_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -14,16 +19,20 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
+    path("api/search/", SearchAPIView.as_view(), name="api-search"),
     path("api/", include("orgchart.api_urls")),
     path("api/", include("inbox.api_urls")),
+    path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
     path("reading/", include("portal.reading_urls")),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Public uploaded media (images) for the development server; documents and roster imports
+    # leave only through views that check who may read them (portal/media.py).
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", serve_public_media),
+    ]
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,4 +1,4 @@
-"""Views of the portal's content outside Wagtail's page serving: recording study, read reports."""
+"""Views of the portal's content outside Wagtail's page serving: recording study, read reports, search."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.admin.forms import add_service_error
+from core.search.segment import query_words
 from core.spreadsheets import xlsx_response
 from orgchart import access
 
 from . import queries, services
-from .forms import StudyRecordForm
+from .forms import SearchForm, StudyRecordForm
 from .models import NoticePage
 from .reports import read_report_workbook
 
@@ -66,3 +68,23 @@ def read_report_export(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(
         read_report_workbook(notice, queries.read_report(notice)), f"阅读情况-{notice.pk}.xlsx"
     )
+
+
+RESULTS_PER_PAGE = 10
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """/search/?q=: live pages the visitor may open, best first, the query's words highlighted."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {"form": form, "query": query, "page_obj": None, "hits": [], "no_words": False}
+    if query and not query_words(query):
+        context["no_words"] = True
+    elif query:
+        results = queries.search_pages(request.user, query)
+        page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            page_obj=page_obj,
+            hits=queries.search_hits(page_obj.object_list, query),
+        )
+    return render(request, "portal/search.html", context)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 from orgchart import access
 from orgchart.models import Organisation
@@ -47,6 +48,7 @@ class HomePage(Page):
         "portal.ResultIndexPage",
     ]
     max_count = 1
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
         verbose_name = _("home page")

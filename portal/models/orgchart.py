@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 from orgchart import access
 from orgchart.models import Organisation
@@ -28,6 +29,7 @@ class OrgChartPage(LoginRequiredPage):
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
         verbose_name = _("organisation chart page")

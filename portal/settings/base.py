@@ -196,10 +196,12 @@ if env.EMAIL_BACKEND:
 WAGTAIL_SITE_NAME = _("Community party-building portal")
 WAGTAILADMIN_BASE_URL = env.WAGTAILADMIN_BASE_URL
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The access rule core's admin policies ask (core imports no app): see core/admin/policies.py.
 PORTAL_ACCESS_RULE = "orgchart.access"
 
+# Wagtail's database search with Chinese segmented by jieba (core/search/): SQLite FTS5 or
+# PostgreSQL tsvector by the database in use.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 # Documents always go through Wagtail's serve view, whose hook checks who may read them.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_pages_and_admin_run_under_the_content_security_policy(portal, page, street, roles):
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     log_in(page, portal.url, "jiedao")
     member = roles["own_member"]
     for path in [

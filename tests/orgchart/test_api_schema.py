@@ -24,6 +24,7 @@ ENDPOINTS = {
     "/api/inbox/{id}/read/": {"post"},
     "/api/inbox/read-all/": {"post"},
     "/api/inbox/unread-count/": {"get"},
+    "/api/search/": {"get"},
 }
 
 
@@ -78,3 +79,10 @@ def test_spectacular_validates_without_warnings(db, tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(out)
     )
     assert json.loads(out.read_text())["openapi"].startswith("3.")
+
+
+def test_search_documents_its_query_paginated_results_and_errors(schema):
+    search = schema["paths"]["/api/search/"]["get"]
+    assert {p["name"] for p in search["parameters"]} >= {"q", "page"}
+    assert {"200", "400", "404"} <= set(search["responses"])
+    assert search["security"] and {} in search["security"]  # anonymous callers allowed
