@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -16,7 +16,11 @@ def test_pages_and_admin_run_under_the_content_security_policy(portal, page, str
     page.on(
         "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
     )
-    log_in(page, portal.url, "jiedao")
+    page.goto(portal.url + "/accounts/login/")
+    page.fill("#id_username", "jiedao")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(portal.url + "/")
     member = roles["own_member"]
     for path in [
         "/",
