@@ -35,7 +35,7 @@ def keep_test_connection():
 
 @pytest.mark.postgres
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_no_operation_answers_a_server_error(case, roles, monkeypatch, keep_test_connection):
     from django.db import connection
 
