@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access
-from .models import (
+from .. import access
+from ..models import (
     MEMBER_ORG_KINDS,
     Member,
     Organisation,
@@ -32,7 +32,7 @@ from .models import (
     TransferStatus,
     current_tenure_q,
 )
-from .signals import posts_changed
+from ..signals import posts_changed
 
 
 def _user(actor):
