@@ -15,6 +15,8 @@ Views, the Wagtail admin, the API and tasks all ask these functions; none re-sta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,6 +133,22 @@ def can_see_personal_data(user, member: Member) -> bool:
     if user is not None and user.is_authenticated and member.user_id == user.pk:
         return True
     return path_within(member.organisation.path, personal_data_paths(user))
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A member's identity number and mobile as `user` may see them: full or masked."""
+
+    id_number: str
+    mobile: str
+    full: bool
+
+
+def personal_data(user, member: Member) -> PersonalData:
+    """The one place pages, the API and exports get a member's personal data from."""
+    if can_see_personal_data(user, member):
+        return PersonalData(member.id_number, member.mobile, True)
+    return PersonalData(member.id_number_masked, member.masked_mobile, False)
 
 
 def can_view_members_of(user, org: Organisation) -> bool:

@@ -217,24 +217,24 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _full(self, member: Member) -> bool:
+    def _personal(self, member: Member) -> access.PersonalData:
         # Asked once per member and request; needs member.organisation (select_related by the view).
-        cache = self.context.setdefault("_personal_data_visible", {})
+        cache = self.context.setdefault("_personal_data", {})
         if member.pk not in cache:
-            cache[member.pk] = access.can_see_personal_data(self.context["request"].user, member)
+            cache[member.pk] = access.personal_data(self.context["request"].user, member)
         return cache[member.pk]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_personal_data_visible(self, member: Member) -> bool:
-        return self._full(member)
+        return self._personal(member).full
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_id_number(self, member: Member) -> str:
-        return member.id_number if self._full(member) else member.id_number_masked
+        return self._personal(member).id_number
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_mobile(self, member: Member) -> str:
-        return member.mobile if self._full(member) else member.masked_mobile
+        return self._personal(member).mobile
 
 
 class TransferRecordSerializer(serializers.ModelSerializer):

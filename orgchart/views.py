@@ -55,7 +55,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_view_member(request.user, member):
         # 404, not 403: do not confirm to a stranger that the record exists.
         raise Http404(_("No such member."))
-    personal = access.can_see_personal_data(request.user, member)
+    personal = access.personal_data(request.user, member)
     tenures = member.tenures.select_related("post__organisation").order_by("-started_on")
     transfers = member.transfers.select_related("from_organisation", "to_organisation")
     return render(
@@ -63,9 +63,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orgchart/member_detail.html",
         {
             "member": member,
-            "show_personal": personal,
-            "id_number": member.id_number if personal else member.id_number_masked,
-            "mobile": member.mobile if personal else member.masked_mobile,
+            "show_personal": personal.full,
+            "id_number": personal.id_number,
+            "mobile": personal.mobile,
             "age": member.age_on(),
             "tenures": list(tenures),
             "transfers": list(transfers),

@@ -50,21 +50,21 @@ def export_subtree(org: Organisation, *, actor) -> bytes:
     sheet.freeze_panes = "A2"
     sheet.append([column.header for column in COLUMNS])
     for member in members.iterator(chunk_size=1000):
-        sheet.append(safe_row(sheet, _export_row(member, full=access.can_see_personal_data(actor, member))))
+        sheet.append(safe_row(sheet, _export_row(member, access.personal_data(actor, member))))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _export_row(member: Member, *, full: bool) -> list[Any]:
+def _export_row(member: Member, personal: access.PersonalData) -> list[Any]:
     values = {
         "name": member.name,
         "gender": COLUMNS_BY_KEY["gender"].label_for(member.gender),
         "birth_date": member.birth_date,
-        "id_number": member.id_number if full else member.id_number_masked,
+        "id_number": personal.id_number,
         "education": COLUMNS_BY_KEY["education"].label_for(member.education),
         "joined_party_on": member.joined_party_on,
-        "mobile": member.mobile if full else member.masked_mobile,
+        "mobile": personal.mobile,
         "category": COLUMNS_BY_KEY["category"].label_for(member.category),
         "code": member.organisation.code,
         "branch_name": member.organisation.name,
