@@ -29,8 +29,9 @@ def may_download(user, document) -> bool:
         return True
     pages = pages_using(document)
     if not pages:
-        # Not published anywhere yet: only the editors who may choose documents.
-        return user.is_authenticated and permission_policy.user_has_any_permission(
-            user, {"add", "change", "choose"}
+        # Not published anywhere yet: only the editors who may choose it (in its collection: a
+        # community's editors do not download another community's unpublished documents).
+        return user.is_authenticated and permission_policy.user_has_any_permission_for_instance(
+            user, {"add", "change", "choose"}, document
         )
     return any(not isinstance(page, ContentPage) or page.is_visible_to(user) for page in pages)
