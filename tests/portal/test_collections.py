@@ -3,10 +3,13 @@ documents and images in their own organisation's collection and below it only.""
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, GroupCollectionPermission
@@ -18,11 +21,11 @@ from portal.sections import GROUP_PREFIX, collection_of, sync_all_sections
 from tests.factories.orgchart import make_org
 from tests.portal.test_documents import chooser_html, status
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
-    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND"
-    b"\xaeB`\x82"
-)
+
+def png() -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", (2, 2), "red").save(out, "PNG")
+    return out.getvalue()
 
 
 def assert_collections_match() -> None:
@@ -138,7 +141,7 @@ def test_uploads_go_into_the_secretarys_collection_and_not_into_anothers(client,
     assert not Document.objects.filter(title="越权材料").exists()
     response = client.post(
         reverse("wagtailimages:add"),
-        {"title": "上传照片", "file": SimpleUploadedFile("a.png", PNG), "collection": own.pk},
+        {"title": "上传照片", "file": SimpleUploadedFile("a.png", png()), "collection": own.pk},
     )
     assert response.status_code == 302
     assert Image.objects.get(title="上传照片").collection_id == own.pk
@@ -147,7 +150,7 @@ def test_uploads_go_into_the_secretarys_collection_and_not_into_anothers(client,
 def test_the_image_chooser_keeps_to_the_secretarys_collection(client, site, street, people):
     for org, title in (("community1", "一社区照片"), ("community2", "二社区照片")):
         Image.objects.create(
-            title=title, file=ContentFile(PNG, name="p.png"), collection=collection_of(street[org])
+            title=title, file=ContentFile(png(), name="p.png"), collection=collection_of(street[org])
         )
     client.force_login(people["community_secretary"])
     page = chooser_html(client.get(reverse("wagtailimages_chooser:choose")))
