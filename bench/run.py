@@ -67,7 +67,8 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from orgchart import demo  # noqa: E402
+from demo.seed import already_seeded  # noqa: E402
+from demo.tables import STREET_CODE  # noqa: E402
 from orgchart.models import Member, Organisation  # noqa: E402
 from orgchart.queries import SubtreeStatistics, sixty_cutoff, subtree_statistics  # noqa: E402
 
@@ -144,7 +145,7 @@ def setup() -> str:
     """Migrate and seed the bench database; return a line about seeding time."""
     call_command("migrate", interactive=False, verbosity=0)
     record = seed_record_path()
-    if demo.already_seeded():
+    if already_seeded():
         if record.exists():
             earlier = json.loads(record.read_text())
             return f"seeded earlier at scale {earlier['scale']} in {earlier['seconds']:.1f} s"
@@ -166,7 +167,7 @@ def main() -> int:
     seeding = setup()
     analyse()
     day = timezone.localdate()
-    street = Organisation.objects.get(code=demo.STREET_CODE)
+    street = Organisation.objects.get(code=STREET_CODE)
     targets = [(street, "JD street root"), (Organisation.objects.get(code="SQ01"), "SQ01 community")]
     db = settings.DATABASES["default"]
     members = Member.objects.active().in_subtree(street).count()

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.tree import compress_paths, path_within, paths_q
 
-from .models import ImportJob, Member, Organisation, PostTitle, Tenure, current_tenure_q
+from .models import ImportJob, Member, Organisation, PostTitle, Tenure, Transfer, current_tenure_q
 
 _CACHE_ATTR = "_orgchart_managed_paths"
 _ADDRESSED_CACHE_ATTR = "_orgchart_addressed_paths"
@@ -125,6 +125,37 @@ def can_see_personal_data(user, member: Member) -> bool:
 
 def can_view_members_of(user, org: Organisation) -> bool:
     return can_manage(user, org)
+
+
+def visible_transfers(user) -> QuerySet[Transfer]:
+    """Transfers out of or into the subtrees `user` manages."""
+    paths = managed_paths(user)
+    return Transfer.objects.filter(
+        paths_q(paths, "from_organisation__path") | paths_q(paths, "to_organisation__path")
+    )
+
+
+def transfers_awaiting(user, side: str) -> QuerySet[Transfer]:
+    """Pending transfers `user` may decide: side "receive" (accept or decline) or "send" (withdraw)."""
+    field = "to_organisation__path" if side == "receive" else "from_organisation__path"
+    return Transfer.objects.pending().filter(paths_q(managed_paths(user), field))
+
+
+def can_view_transfer(user, transfer: Transfer) -> bool:
+    return any(
+        org is not None and can_manage(user, org)
+        for org in (transfer.from_organisation, transfer.to_organisation)
+    )
+
+
+def can_receive_transfer(user, transfer: Transfer) -> bool:
+    """Accept or decline: a manager of the receiving organisation (the street manages it too)."""
+    return transfer.to_organisation is not None and can_manage(user, transfer.to_organisation)
+
+
+def can_withdraw_transfer(user, transfer: Transfer) -> bool:
+    """Withdraw: a manager of the organisation the member still belongs to, the sending side."""
+    return transfer.from_organisation is not None and can_manage(user, transfer.from_organisation)
 
 
 # Roster imports ---------------------------------------------------------------------------

@@ -108,6 +108,20 @@ class ConfirmForm(forms.Form):
     """A POST with nothing to fill in: reopen, vacate without a date..."""
 
 
+class TransferDecisionForm(forms.Form):
+    """Accept or withdraw a pending transfer; a reason may be given."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class TransferDeclineForm(forms.Form):
+    """Decline a pending transfer: the sender is told why."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, help_text=_("Why the transfer is declined; the sender sees it.")
+    )
+
+
 # Members ----------------------------------------------------------------------------------------
 
 MEMBER_FIELDS = ["name", "gender", "birth_date", "education", "joined_party_on", "mobile", "category"]

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from . import access, services
 from .models import Member, Organisation, Transfer
-from .queries import attach_parent_pks, member_list, subtree_statistics, tree_rows, with_parent_pk
+from .queries import attach_parent_pks, member_list, statistics_for, tree_rows, with_parent_pk
 from .serializers import (
     MemberCreateSerializer,
     MemberDetailSerializer,
@@ -35,7 +35,10 @@ from .serializers import (
     OrganisationSerializer,
     OrganisationUpdateSerializer,
     StatisticsSerializer,
+    TransferDecisionSerializer,
+    TransferFilterSerializer,
     TransferRecordSerializer,
+    TransferSerializer,
     TreeFilterSerializer,
     statistics_labels,
 )
@@ -158,14 +161,16 @@ class OrganisationViewSet(
         description=_(
             "Active members, share aged 60 and over, share with junior high school or below, counts by "
             "category, gender and education, posts filled and vacant, organisations by kind. The keys "
-            "of each breakdown are codes; `labels` gives their display names."
+            "of each breakdown are codes; `labels` gives their display names. For a group of fewer "
+            "than 5 members that you do not manage, the breakdowns are null (`breakdowns_hidden`)."
         ),
         responses={200: StatisticsSerializer, **_errors(404)},
     )
     @action(detail=True, methods=["get"])
     def statistics(self, request: Request, pk: str | None = None) -> Response:
         org = self.get_object()
-        data = subtree_statistics(org).as_dict()
+        data = statistics_for(request.user, org).as_dict()
+        data["breakdowns_note"] = _("Fewer than 5") if data["breakdowns_hidden"] else ""
         data["organisation"] = OrganisationSerializer(org).data
         data["labels"] = statistics_labels()
         return Response(StatisticsSerializer(data).data)
@@ -285,7 +290,11 @@ class MemberViewSet(
     @extend_schema(
         summary=_("Transfer a member to another branch, or out of the street"),
         description=_(
-            "Give `to_organisation` (a branch or party group in the street) or `outside_organisation`."
+            "Give `to_organisation` (a branch or party group in the street) or `outside_organisation`. "
+            "A transfer within the street is `pending` until the receiving organisation accepts it "
+            "(see /api/transfers/), unless you manage the receiving organisation too; the member "
+            "stays where they are until then and cannot be transferred again meanwhile. A transfer "
+            "out of the street takes effect at once."
         ),
         request=MemberTransferSerializer,
         responses={201: TransferRecordSerializer, **_errors(400, 403, 404)},
@@ -297,6 +306,85 @@ class MemberViewSet(
         serializer.is_valid(raise_exception=True)
         transfer = services.transfer_member(member, actor=request.user, **serializer.validated_data)
         return Response(TransferRecordSerializer(transfer).data, status=status.HTTP_201_CREATED)
+
+
+def _decision_schema(summary: str, description: str):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=TransferDecisionSerializer,
+        responses={200: TransferSerializer, **_errors(400, 403, 404)},
+    )
+
+
+@extend_schema(tags=["transfers"])
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Transfers into or out of the organisations you manage"),
+        description=_("Newest first; `status=pending` lists those awaiting a decision."),
+        parameters=[TransferFilterSerializer],
+        responses={200: TransferSerializer(many=True), **_errors(400)},
+    ),
+    retrieve=extend_schema(summary=_("One transfer"), responses={200: TransferSerializer, **_errors(404)}),
+)
+class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Transfers are history: read, and a pending one decided once; never edited or deleted."""
+
+    queryset = Transfer.objects.none()  # real rows come from access.visible_transfers
+    serializer_class = TransferSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Transfer]:
+        # A transfer outside the user's subtrees is simply not there: 404, never 403.
+        return (
+            access.visible_transfers(self.request.user)
+            .select_related("member", "from_organisation", "to_organisation")
+            .order_by("-transferred_on", "-pk")
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        params = TransferFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        transfers = self.get_queryset()
+        if params.validated_data.get("status"):
+            transfers = transfers.filter(status=params.validated_data["status"])
+        page = self.paginate_queryset(transfers)
+        return self.get_paginated_response(TransferSerializer(page, many=True).data)
+
+    def _decide(self, request: Request, decide) -> Response:
+        transfer = self.get_object()
+        serializer = TransferDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decide(transfer, serializer.validated_data.get("reason", ""))
+        return Response(TransferSerializer(self.get_queryset().get(pk=transfer.pk)).data)
+
+    @_decision_schema(
+        _("Accept a pending transfer"),
+        _("For a manager of the receiving organisation (or the street): the member moves now."),
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(request, lambda t, _reason: services.accept_transfer(t, actor=request.user))
+
+    @_decision_schema(
+        _("Decline a pending transfer"),
+        _("For a manager of the receiving organisation (or the street); `reason` is required."),
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(
+            request, lambda t, reason: services.decline_transfer(t, reason=reason, actor=request.user)
+        )
+
+    @_decision_schema(
+        _("Withdraw a pending transfer"),
+        _("For a manager of the member's current organisation, the sending side."),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(
+            request, lambda t, reason: services.withdraw_transfer(t, reason=reason, actor=request.user)
+        )
 
 
 class MeView(APIView):

@@ -4,11 +4,12 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from .api import MemberViewSet, MeView, OrganisationViewSet
+from .api import MemberViewSet, MeView, OrganisationViewSet, TransferViewSet
 
 router = SimpleRouter()
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
 router.register("members", MemberViewSet, basename="api-member")
+router.register("transfers", TransferViewSet, basename="api-transfer")
 
 urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),

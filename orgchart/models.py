@@ -337,8 +337,25 @@ class TransferKind(models.TextChoices):
     OUT = "out", _("Transferred out of the street")
 
 
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class TransferQuerySet(models.QuerySet):
+    def pending(self) -> TransferQuerySet:
+        return self.filter(status=TransferStatus.PENDING)
+
+
 class Transfer(models.Model):
-    """A change of organisational relation (组织关系转接); never edited, only added."""
+    """A change of organisational relation (组织关系转接); history, only ever added to.
+
+    A transfer within the street is PENDING until the receiving side accepts it; the member moves
+    only then. A pending row is decided once (accepted, declined or withdrawn, with who and when)
+    and never changed again. Transfers in from and out of the street are recorded as accepted.
+    """
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers"
@@ -366,15 +383,46 @@ class Transfer(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.ACCEPTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TransferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         ordering = ["-transferred_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_member",
+            ),
+            # Only a transfer within the street waits for the receiving side.
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(kind="within"),
+                name="only_transfers_within_the_street_pend",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.get_kind_display()} {self.transferred_on}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PENDING
 
 
 class ImportStatus(models.TextChoices):

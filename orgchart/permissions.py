@@ -17,6 +17,16 @@ from . import access
 from .models import ImportJob, Member, Organisation, Post, Transfer
 
 
+class TransferPolicy(AccessRulePolicy):
+    """Transfers are history, readable by managers of either side: the rule the API asks too."""
+
+    def scope(self, user, action: str) -> QuerySet[Transfer]:
+        return access.visible_transfers(user)
+
+    def in_scope(self, user, action: str, instance: Transfer) -> bool:
+        return access.can_view_transfer(user, instance)
+
+
 class MemberPolicy(AccessRulePolicy):
     """Members of managed subtrees; "view" adds a member's own record."""
 
@@ -52,7 +62,7 @@ member_policy = MemberPolicy(Member, org_field="organisation")
 # "change" on a post means appointing to it and vacating it.
 post_policy = AccessRulePolicy(Post, org_field="organisation")
 # Transfers are history: readable by managers of either side, never edited here.
-transfer_policy = AccessRulePolicy(
+transfer_policy = TransferPolicy(
     Transfer, org_field=("from_organisation", "to_organisation"), actions=READ_ONLY
 )
 import_job_policy = ImportJobPolicy(ImportJob, org_field=None)

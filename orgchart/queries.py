@@ -30,9 +30,15 @@ from .models import (
     current_tenure_q,
 )
 
+# Breakdowns of a group with fewer active members than this would describe nearly one person.
+SMALL_GROUP_SIZE = 5
+
 
 @dataclass
 class SubtreeStatistics:
+    """Figures of a subtree. With `breakdowns_hidden` (a small group shown to someone who does not
+    manage it) the breakdowns are None: by category, gender, education, 60+, low education."""
+
     organisation_id: int
     members: int = 0
     aged_60_plus: int = 0
@@ -44,23 +50,35 @@ class SubtreeStatistics:
     posts_vacant: int = 0
     organisations_by_kind: dict[str, int] = field(default_factory=dict)
     vacant_secretaries: int = 0
+    breakdowns_hidden: bool = False
 
     @property
-    def share_aged_60_plus(self) -> float:
+    def share_aged_60_plus(self) -> float | None:
+        if self.breakdowns_hidden:
+            return None
         return self.aged_60_plus / self.members if self.members else 0.0
 
     @property
-    def share_low_education(self) -> float:
+    def share_low_education(self) -> float | None:
+        if self.breakdowns_hidden:
+            return None
         return self.low_education / self.members if self.members else 0.0
+
+    def hide_breakdowns(self) -> SubtreeStatistics:
+        """Drop every breakdown, keeping the member count and the posts and organisations."""
+        self.breakdowns_hidden = True
+        self.aged_60_plus = self.low_education = None  # type: ignore[assignment]
+        self.by_category = self.by_gender = self.by_education = None  # type: ignore[assignment]
+        return self
 
     def as_dict(self) -> dict:
         return {
             "organisation_id": self.organisation_id,
             "members": self.members,
             "aged_60_plus": self.aged_60_plus,
-            "share_aged_60_plus": round(self.share_aged_60_plus, 4),
+            "share_aged_60_plus": _rounded(self.share_aged_60_plus),
             "low_education": self.low_education,
-            "share_low_education": round(self.share_low_education, 4),
+            "share_low_education": _rounded(self.share_low_education),
             "by_category": self.by_category,
             "by_gender": self.by_gender,
             "by_education": self.by_education,
@@ -68,7 +86,12 @@ class SubtreeStatistics:
             "posts_vacant": self.posts_vacant,
             "vacant_secretaries": self.vacant_secretaries,
             "organisations_by_kind": self.organisations_by_kind,
+            "breakdowns_hidden": self.breakdowns_hidden,
         }
+
+
+def _rounded(share: float | None) -> float | None:
+    return None if share is None else round(share, 4)
 
 
 def sixty_cutoff(day: dt.date) -> dt.date:
@@ -128,6 +151,22 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
     )
     counts = {row["kind"]: row["n"] for row in by_kind}
     stats.organisations_by_kind = {kind: counts.get(kind, 0) for kind in OrgKind.values}
+    return stats
+
+
+def hides_breakdowns(user, org: Organisation, members: int) -> bool:
+    """The small-group rule, written once: breakdowns of a group of 1 to 4 active members are
+    shown as "fewer than 5" to anyone who does not manage the group, so none describes a person."""
+    # Asked whatever the size, so a request's query count does not depend on the data.
+    manages = access.can_manage(user, org)
+    return 0 < members < SMALL_GROUP_SIZE and not manages
+
+
+def statistics_for(user, org: Organisation, day: dt.date | None = None) -> SubtreeStatistics:
+    """subtree_statistics(org) as `user` may see them: what pages, the API and exports show."""
+    stats = subtree_statistics(org, day)
+    if hides_breakdowns(user, org, stats.members):
+        stats.hide_breakdowns()
     return stats
 
 

@@ -23,6 +23,7 @@ from .models import (
     Organisation,
     OrgKind,
     Transfer,
+    TransferStatus,
 )
 from .queries import with_parent_pk
 from .validators import (
@@ -126,19 +127,37 @@ class StatisticsLabelsSerializer(serializers.Serializer):
     education = serializers.DictField(child=serializers.CharField())
 
 
+HIDDEN_HELP = _("Null when the breakdowns are hidden (see breakdowns_hidden).")
+
+
 class StatisticsSerializer(serializers.Serializer):
     """orgchart.queries.SubtreeStatistics.as_dict(), the organisation, and labels for every code."""
 
     organisation = OrganisationSerializer()
     organisation_id = serializers.IntegerField()
     members = serializers.IntegerField(help_text=_("Active members in the subtree."))
-    aged_60_plus = serializers.IntegerField()
-    share_aged_60_plus = serializers.FloatField()
-    low_education = serializers.IntegerField(help_text=_("Junior high school or below."))
-    share_low_education = serializers.FloatField()
-    by_category = serializers.DictField(child=serializers.IntegerField())
-    by_gender = serializers.DictField(child=serializers.IntegerField())
-    by_education = serializers.DictField(child=serializers.IntegerField())
+    aged_60_plus = serializers.IntegerField(allow_null=True, help_text=HIDDEN_HELP)
+    share_aged_60_plus = serializers.FloatField(allow_null=True, help_text=HIDDEN_HELP)
+    low_education = serializers.IntegerField(
+        allow_null=True, help_text=_("Junior high school or below. Null when the breakdowns are hidden.")
+    )
+    share_low_education = serializers.FloatField(allow_null=True, help_text=HIDDEN_HELP)
+    by_category = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text=HIDDEN_HELP
+    )
+    by_gender = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text=HIDDEN_HELP
+    )
+    by_education = serializers.DictField(
+        child=serializers.IntegerField(), allow_null=True, help_text=HIDDEN_HELP
+    )
+    breakdowns_hidden = serializers.BooleanField(
+        help_text=_(
+            "True for a group of fewer than 5 members that you do not manage: its breakdowns are "
+            "null, so none describes one person; `breakdowns_note` says so."
+        )
+    )
+    breakdowns_note = serializers.CharField(help_text=_('"Fewer than 5" when the breakdowns are hidden.'))
     posts_filled = serializers.IntegerField()
     posts_vacant = serializers.IntegerField()
     vacant_secretaries = serializers.IntegerField()
@@ -220,6 +239,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class TransferRecordSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Transfer
@@ -233,8 +253,49 @@ class TransferRecordSerializer(serializers.ModelSerializer):
             "outside_organisation",
             "transferred_on",
             "reason",
+            "status",
+            "status_label",
+            "decided_at",
+            "decision_reason",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "status": {
+                "help_text": _(
+                    "`pending` until the receiving organisation accepts or declines a transfer within "
+                    "the street, or the sender withdraws it; then `accepted`, `declined` or `withdrawn`."
+                )
+            }
+        }
+
+
+class TransferSerializer(TransferRecordSerializer):
+    """A transfer in the transfers list, with the member's name."""
+
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta(TransferRecordSerializer.Meta):
+        fields = [*TransferRecordSerializer.Meta.fields, "member_name"]
+        read_only_fields = fields
+
+
+class TransferFilterSerializer(serializers.Serializer):
+    """Query parameters of GET /api/transfers/."""
+
+    status = serializers.ChoiceField(
+        choices=TransferStatus.choices, required=False, help_text=_("Only transfers with this status.")
+    )
+
+
+class TransferDecisionSerializer(serializers.Serializer):
+    """Input of accept, decline and withdraw."""
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Why; required to decline."),
+    )
 
 
 class MemberDetailSerializer(MemberSerializer):

@@ -29,7 +29,6 @@ from core.tree import path_prefix_q
 
 from . import access, queries
 from .models import (
-    MEMBER_ORG_KINDS,
     Member,
     Organisation,
     OrgKind,
@@ -41,6 +40,12 @@ from .models import (
     kind_may_sit_under,
 )
 from .signals import organisation_changed, posts_changed
+from .transfers import (  # noqa: F401  (transfer services live in transfers.py; re-exported)
+    accept_transfer,
+    decline_transfer,
+    transfer_member,
+    withdraw_transfer,
+)
 from .validators import clean_id_number, clean_mobile, clean_name, validate_birth_date
 
 log = logging.getLogger(__name__)
@@ -355,62 +360,6 @@ def update_member(member: Member, *, id_number: str | None = None, actor=None, *
     check_member(member, id_number, actor=actor)
     member.save()
     return member
-
-
-@transaction.atomic
-def transfer_member(
-    member: Member,
-    *,
-    to_organisation: Organisation | None = None,
-    outside_organisation: str = "",
-    on: dt.date | None = None,
-    reason: str = "",
-    actor=None,
-) -> Transfer:
-    """Move a member to another branch in the street, or out of the street; history is kept."""
-    member = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
-    on = on or timezone.localdate()
-    _require_manage(actor, member.organisation)
-    if not member.is_active:
-        raise ValidationError(_("This member has already left the street."))
-    if to_organisation is None and not outside_organisation.strip():
-        raise ValidationError(_("Give the branch to transfer to, or the organisation outside the street."))
-    if on > timezone.localdate():
-        raise ValidationError(_("A transfer cannot be dated in the future."))
-    transfer = Transfer(
-        member=member,
-        from_organisation=member.organisation,
-        transferred_on=on,
-        reason=reason,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
-    )
-    if to_organisation is not None:
-        _require_manage_receiving(actor, to_organisation)
-        if to_organisation.kind not in MEMBER_ORG_KINDS:
-            raise ValidationError(_("A member must belong to a party branch or a party group."))
-        if to_organisation.is_closed:
-            raise ValidationError(_("This organisation is closed; choose an open branch."))
-        if to_organisation.pk == member.organisation_id:
-            raise ValidationError(_("The member already belongs to this branch."))
-        transfer.kind = TransferKind.WITHIN
-        transfer.to_organisation = to_organisation
-        member.organisation = to_organisation
-    else:
-        transfer.kind = TransferKind.OUT
-        transfer.outside_organisation = outside_organisation.strip()
-        member.left_on = on
-        Tenure.objects.filter(current_tenure_q(), member=member).update(ended_on=on - dt.timedelta(days=1))
-        posts_changed.send(sender=Tenure, user_ids=[member.user_id])
-    transfer.save()
-    member.save(update_fields=["organisation", "left_on", "updated_at"])
-    return transfer
-
-
-def _require_manage_receiving(actor, to_organisation: Organisation) -> None:
-    # A secretary may send a member to a branch elsewhere in the street: the receiving side
-    # is recorded, but the sender needs to manage only the member's current branch.
-    if actor is not None and not access.is_manager(actor):
-        raise PermissionDenied(_("You do not manage this organisation."))
 
 
 @transaction.atomic

@@ -43,6 +43,11 @@ def register_orgchart_log_actions(actions):
     actions.register_action("orgchart.close", _("Close"), _("Closed"))
     actions.register_action("orgchart.reopen", _("Reopen"), _("Reopened"))
     actions.register_action("orgchart.transfer", _("Transfer"), _("Member transferred"))
+    actions.register_action(
+        "orgchart.transfer_decision",
+        _("Decide a transfer"),
+        _("Pending transfer accepted, declined or withdrawn"),
+    )
     actions.register_action("orgchart.appoint", _("Appoint"), _("Holder appointed"))
     actions.register_action("orgchart.vacate", _("Vacate"), _("Left vacant"))
     # Account actions: the log records that it happened and who did it, never the password.

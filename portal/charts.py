@@ -34,6 +34,7 @@ class Chart:
     slices: list[Slice]
     total: int
     centre: str = ""  # the figure in a donut's hole
+    hidden_note: str = ""  # shown instead of the chart when the breakdown is hidden
 
     @property
     def is_empty(self) -> bool:
@@ -66,29 +67,47 @@ def _chart(
 
 
 def statistics_charts(stats: SubtreeStatistics) -> list[Chart]:
-    """The charts of one node: age, gender, education, category, posts, organisations."""
-    charts = [
-        _chart(
-            _("Age"),
-            "donut",
-            [(_("60 and over"), stats.aged_60_plus), (_("Under 60"), stats.members - stats.aged_60_plus)],
-            centre=percent(stats.share_aged_60_plus),
-        ),
-        _chart(
-            _("Gender"),
-            "donut",
-            [(str(Gender(v).label), n) for v, n in stats.by_gender.items()],
-        ),
-        _chart(
-            _("Education"),
-            "bars",
-            [(str(Education(v).label), n) for v, n in stats.by_education.items()],
-        ),
-        _chart(
-            _("Member category"),
-            "bars",
-            [(str(MemberCategory(v).label), n) for v, n in stats.by_category.items()],
-        ),
+    """The charts of one node: age, gender, education, category, posts, organisations.
+
+    When the statistics hide their breakdowns (orgchart.queries.hides_breakdowns), the four
+    breakdown charts carry no numbers, only "Fewer than 5"."""
+    if stats.breakdowns_hidden:
+        hidden = _("Fewer than 5")
+        breakdowns = [
+            Chart(title=title, kind=kind, slices=[], total=0, hidden_note=hidden)
+            for title, kind in (
+                (_("Age"), "donut"),
+                (_("Gender"), "donut"),
+                (_("Education"), "bars"),
+                (_("Member category"), "bars"),
+            )
+        ]
+    else:
+        breakdowns = [
+            _chart(
+                _("Age"),
+                "donut",
+                [(_("60 and over"), stats.aged_60_plus), (_("Under 60"), stats.members - stats.aged_60_plus)],
+                centre=percent(stats.share_aged_60_plus),
+            ),
+            _chart(
+                _("Gender"),
+                "donut",
+                [(str(Gender(v).label), n) for v, n in stats.by_gender.items()],
+            ),
+            _chart(
+                _("Education"),
+                "bars",
+                [(str(Education(v).label), n) for v, n in stats.by_education.items()],
+            ),
+            _chart(
+                _("Member category"),
+                "bars",
+                [(str(MemberCategory(v).label), n) for v, n in stats.by_category.items()],
+            ),
+        ]
+    return [
+        *breakdowns,
         _chart(
             _("Posts"),
             "donut",
@@ -100,4 +119,3 @@ def statistics_charts(stats: SubtreeStatistics) -> list[Chart]:
             [(str(OrgKind(k).label), n) for k, n in stats.organisations_by_kind.items() if n],
         ),
     ]
-    return charts

@@ -94,9 +94,16 @@ class MemberCreateView(ServiceSaveMixin, generic.CreateView):
         return services.create_member(id_number=id_number, actor=self.request.user, **form.member_fields)
 
 
+TRANSFER_INSPECT_URL_NAME = "orgchart_transfer:inspect"
+
+
 def member_history(member: Member) -> dict[str, Any]:
+    transfers = list(member.transfers.select_related("from_organisation", "to_organisation", "recorded_by"))
+    pending = next((t for t in transfers if t.is_pending), None)
     return {
-        "transfers": member.transfers.select_related("from_organisation", "to_organisation", "recorded_by"),
+        "transfers": transfers,
+        "pending_transfer": pending,
+        "pending_transfer_url": reverse(TRANSFER_INSPECT_URL_NAME, args=(pending.pk,)) if pending else "",
         "tenures": member.tenures.select_related("post__organisation"),
     }
 
@@ -121,7 +128,11 @@ class MemberEditView(ScopedSingleObjectMixin, ServiceSaveMixin, generic.EditView
     @cached_property
     def header_more_buttons(self) -> list:
         buttons = list(super().header_more_buttons)
-        if self.object.is_active:
+        pending = self.object.transfers.pending().first()
+        if pending is not None:
+            url = reverse(TRANSFER_INSPECT_URL_NAME, args=(pending.pk,))
+            buttons.insert(0, Button(_("Transfer awaiting acceptance"), url=url, icon_name="time"))
+        elif self.object.is_active:
             url = reverse(self.transfer_url_name, args=(quote(self.object.pk),))
             buttons.insert(0, Button(_("Transfer"), url=url, icon_name="arrow-right-full"))
         url = reverse(self.account_url_name, args=(quote(self.object.pk),))

@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from orgchart import access
 from orgchart.models import Organisation
-from orgchart.queries import street_root, subtree_member_counts, subtree_statistics, tree_rows
+from orgchart.queries import statistics_for, street_root, subtree_member_counts, tree_rows
 
 from ..charts import statistics_charts
 from ..orgtree import build_tree
@@ -79,7 +79,7 @@ class OrgChartPage(LoginRequiredPage):
         context["tree"] = build_tree(rows, counts, selected)
         context["selected"] = selected
         if selected is not None:
-            context["stats"] = stats = subtree_statistics(selected)
+            context["stats"] = stats = statistics_for(request.user, selected)
             context["charts"] = statistics_charts(stats)
             context["breadcrumbs"] = [org for org in rows if selected.path.startswith(org.path)]
             if access.can_view_members_of(request.user, selected):

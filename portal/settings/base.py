@@ -20,6 +20,7 @@ CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
 INSTALLED_APPS = [
     "portal",
     "orgchart",
+    "demo",
     "inbox",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -53,7 +53,7 @@ def db_state() -> tuple:
                 "updated_at",
             )
         ),
-        list(Transfer.objects.order_by("pk").values_list("pk", "member_id", "to_organisation_id")),
+        list(Transfer.objects.order_by("pk").values_list("pk", "member_id", "to_organisation_id", "status")),
         list(Tenure.objects.order_by("pk").values_list("pk", "ended_on")),
     )
 

@@ -25,6 +25,7 @@ from orgchart.models import (
     Tenure,
     Transfer,
     TransferKind,
+    TransferStatus,
 )
 from orgchart.validators import build_id_number
 from tests.factories.orgchart import MemberFactory, make_org
@@ -571,16 +572,24 @@ def test_a_duplicate_id_number_is_a_form_error(client, roles, street):
 
 
 def test_transfer_to_another_branch_is_kept_in_the_members_history(client, roles, street):
+    # Issue 5: a transfer to another community waits for the receiving side (here the street).
     member = roles["own_member"]
     client.force_login(roles["community_secretary"])
     data = {"to_organisation": street["branch2"].pk, "transferred_on": "2024-04-01", "reason": "搬家"}
     response = client.post(url("member", "transfer", member.pk), data)
     assert response.status_code == 302
     member.refresh_from_db()
-    assert member.organisation == street["branch2"]
+    assert member.organisation == street["branch1"]  # stays until the receiving side accepts
     transfer = Transfer.objects.get(member=member)
     assert (transfer.from_organisation, transfer.reason) == (street["branch1"], "搬家")
+    assert transfer.status == TransferStatus.PENDING
+    assert 'data-testid="pending-transfer"' in client.get(url("member", "edit", member.pk)).content.decode()
+    client.force_login(roles["street_secretary"])
+    assert client.post(url("transfer", "accept", transfer.pk), {"reason": ""}).status_code == 302
+    member.refresh_from_db()
+    assert member.organisation == street["branch2"]
     # Now in community 2: the community secretary no longer reaches the member.
+    client.force_login(roles["community_secretary"])
     assert client.get(url("member", "edit", member.pk)).status_code == 404
     client.force_login(roles["street_secretary"])
     page = client.get(url("member", "edit", member.pk)).content.decode()

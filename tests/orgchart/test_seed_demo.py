@@ -16,7 +16,9 @@ from django.db import transaction
 from django.test import override_settings
 from wagtail.models import Page
 
-from orgchart import access, demo
+from demo import tables
+from demo.plans import orgchart as demo
+from orgchart import access
 from orgchart.models import (
     COMMUNITY_KINDS,
     MASS_KINDS,
@@ -135,7 +137,7 @@ def test_every_member_has_a_valid_fictitious_shanghai_id_number_stored_encrypted
 def test_member_names_are_plausible_chinese_names(street):
     names = list(Member.objects.values_list("name", flat=True))
     assert all(CJK_NAME.match(name) for name in names)
-    assert all(name[0] in demo.SURNAMES for name in names)
+    assert all(name[0] in tables.SURNAMES for name in names)
     assert len(set(names)) > len(names) * 0.7
     surnames = [name[0] for name in names]
     assert surnames.count("王") > surnames.count("顾")  # weighted by frequency
@@ -260,3 +262,18 @@ def test_plan_is_deterministic_and_grows_with_scale():
         p for p in double.posts if p.org in double.communities and p.title == "secretary" and p.holder is None
     ]
     assert len(vacant) == 4
+
+
+def test_a_transfer_to_another_community_awaits_acceptance(street):
+    from django.contrib.auth import get_user_model
+
+    from orgchart.models import TransferStatus
+
+    pending = Transfer.objects.get(status=TransferStatus.PENDING)
+    shequ = get_user_model().objects.get(username="shequ")
+    jiedao = get_user_model().objects.get(username="jiedao")
+    assert pending.kind == TransferKind.WITHIN and pending.recorded_by == shequ
+    # The member is still in shequ's community; shequ may withdraw it, jiedao (the street) accept it.
+    assert pending.member.organisation == pending.from_organisation
+    assert access.can_withdraw_transfer(shequ, pending) and not access.can_receive_transfer(shequ, pending)
+    assert access.can_receive_transfer(jiedao, pending)

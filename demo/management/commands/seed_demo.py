@@ -1,4 +1,4 @@
-"""`manage.py seed_demo [--scale N]`: the demo street (see orgchart.demo). Development only."""
+"""`manage.py seed_demo [--scale N]`: the demo street (see the demo package). Development only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from orgchart import demo
+from demo import seed as demo
+from demo.tables import DEMO_PASSWORD, STREET_CODE
 
 MAX_SCALE = 200
 
@@ -14,7 +15,8 @@ MAX_SCALE = 200
 class Command(BaseCommand):
     help = (
         "Fill an empty database with a realistic demo street: 7 communities and 1,500 members per scale, "
-        "posts, transfers and the demo logins jiedao, shequ and dangyuan (password demo12345). "
+        "posts, transfers (one awaiting acceptance) and the demo logins jiedao, shequ and dangyuan "
+        "(password demo12345). "
         "Refused unless DEBUG is on; a second run changes nothing."
     )
 
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         if not 1 <= scale <= MAX_SCALE:
             raise CommandError(f"--scale must be a whole number from 1 to {MAX_SCALE}, got {scale}.")
         if demo.already_seeded():
-            self.stdout.write(f"Demo data already present (street {demo.STREET_CODE}); nothing changed.")
+            self.stdout.write(f"Demo data already present (street {STREET_CODE}); nothing changed.")
             return
         self.stdout.write(f"Seeding the demo street at scale {scale}...")
         try:
@@ -45,14 +47,9 @@ class Command(BaseCommand):
             # After a bulk load the planner still thinks the tables are empty and picks slow plans.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        figures = ", ".join(f"{count} {name}" for name, count in result.figures)
+        self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s: {figures}."))
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Seeded in {result.seconds:.1f} s: {result.organisations} organisations, "
-                f"{result.members} members, {result.posts} posts ({result.vacant_posts} vacant), "
-                f"{result.transfers} transfers."
-            )
-        )
-        self.stdout.write(
-            f"Demo logins (password {demo.DEMO_PASSWORD}): jiedao (street secretary), "
+            f"Demo logins (password {DEMO_PASSWORD}): jiedao (street secretary), "
             "shequ (community secretary), dangyuan (party member)."
         )

@@ -1,0 +1,8 @@
+"""The plan modules, in the order they are written: each later one may use what earlier ones made.
+
+Each is a module with `seed(ctx: demo.seed.SeedContext) -> None`.
+"""
+
+from . import content, orgchart, portal
+
+PLANS = (orgchart, portal, content)
