@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,12 +23,31 @@ def _validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
     return detail
 
 
+def _translate_untranslated(detail):
+    """DRF writes a few messages as plain English, never through gettext ("No data provided");
+    give those their Chinese text by their error code, wherever they sit in the detail."""
+    if isinstance(detail, list):
+        return [_translate_untranslated(item) for item in detail]
+    if isinstance(detail, dict):
+        return {key: _translate_untranslated(value) for key, value in detail.items()}
+    if isinstance(detail, exceptions.ErrorDetail) and str(detail) == "No data provided":
+        return exceptions.ErrorDetail(_("No data provided."), code=detail.code)
+    return detail
+
+
 def exception_handler(exc, context):
-    """Let services raise Django's ValidationError/PermissionDenied and still answer 400/403."""
+    """Let services raise Django's ValidationError/PermissionDenied and still answer 400/403;
+    answer DRF's untranslated messages in Chinese."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, Http404):
+        # Django's get_object_or_404 says "No Member matches the given query." in English and
+        # names the model: DRF's own "Not found." is translated and tells nothing more.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, exceptions.ValidationError):
+        exc.detail = _translate_untranslated(exc.detail)
     return drf_exception_handler(exc, context)
 
 

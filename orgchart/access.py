@@ -7,12 +7,17 @@
 - Full identity numbers and mobiles (personal data) are shown only to the member themself and to
   holders of the posts that keep members' files — secretary, deputy secretary, organisation
   committee member — in a subtree above them; everyone else who may see a member sees them masked.
+- A member's login (create, reset, disable, enable) is managed only by a holder of a files-keeping
+  post who outranks every post the member holds: rank, not reach (login_refusal).
+- A member who left the street (Member.left_on set) signs in no more (login_allowed).
 Views, the Wagtail admin, the API and tasks all ask these functions; none re-states the rule.
 """
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.tree import compress_paths, path_within, paths_q
 
@@ -24,15 +29,19 @@ _ADDRESSED_CACHE_ATTR = "_orgchart_addressed_paths"
 PERSONAL_DATA_TITLES = (PostTitle.SECRETARY, PostTitle.DEPUTY_SECRETARY, PostTitle.ORGANISATION)
 
 
-def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(managed paths, personal-data paths) of `user`, from one query, cached on the user."""
+Posts = tuple[tuple[str, str], ...]  # (organisation path, post title) pairs
+
+
+def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...], Posts]:
+    """(managed paths, personal-data paths, files-keeping posts) of `user`, from one query,
+    cached on the user."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return (), ()
+        return (), (), ()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if user.is_superuser:
-        result: tuple[tuple[str, ...], tuple[str, ...]] = (("",), ("",))
+        result: tuple[tuple[str, ...], tuple[str, ...], Posts] = (("",), ("",), ())
     else:
         rows = list(
             Tenure.objects.filter(
@@ -45,6 +54,7 @@ def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...]]:
         result = (
             compress_paths(path for path, _title in rows),
             compress_paths(path for path, title in rows if title in PERSONAL_DATA_TITLES),
+            tuple(sorted({(path, title) for path, title in rows if title in PERSONAL_DATA_TITLES})),
         )
     setattr(user, _CACHE_ATTR, result)
     return result
@@ -202,6 +212,77 @@ def manager_users(org: Organisation | None = None) -> QuerySet:
         tenures = tenures.filter(post__organisation__path__in=ancestors)
     users = get_user_model().objects.filter(is_active=True)
     return users.filter(Q(is_superuser=True) | Q(pk__in=tenures.values("member__user"))).distinct()
+
+
+# Logins ---------------------------------------------------------------------------------------
+# Rank within one organisation: secretary > deputy secretary > every other committee post.
+POST_RANKS = {PostTitle.SECRETARY: 0, PostTitle.DEPUTY_SECRETARY: 1}
+_TARGET_POSTS_ATTR = "_orgchart_login_posts"
+
+
+def post_rank(title: str) -> int:
+    """0 for a secretary, 1 for a deputy secretary, 2 for every other post (lower is higher)."""
+    return POST_RANKS.get(title, 2)
+
+
+def post_sits_below(path: str, title: str, over_path: str, over_title: str) -> bool:
+    """The post (`path`, `title`) sits strictly below the post (`over_path`, `over_title`): in an
+    organisation below it, or in the same organisation at a lower rank."""
+    if path == over_path:
+        return post_rank(title) > post_rank(over_title)
+    return path.startswith(over_path)
+
+
+def held_posts(member: Member) -> Posts:
+    """Every post `member` holds today or is appointed to from a later day, closed organisations
+    included: a login handed over today must not become a superior's tomorrow. Cached on `member`."""
+    cached = getattr(member, _TARGET_POSTS_ATTR, None)
+    if cached is None:
+        today = timezone.localdate()
+        rows = Tenure.objects.filter(member=member).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        cached = tuple(sorted(set(rows.values_list("post__organisation__path", "post__title"))))
+        setattr(member, _TARGET_POSTS_ATTR, cached)
+    return cached
+
+
+def login_refusal(actor, member: Member) -> str | None:
+    """Why `actor` may not create, reset, disable or enable `member`'s login; None when they may.
+
+    - A superuser may act on anyone; another superuser's login only a superuser may touch.
+    - Otherwise the actor must hold a post that keeps members' files (PERSONAL_DATA_TITLES) in
+      a subtree holding the member, and every post the member holds must sit strictly below one
+      of the actor's files-keeping posts (post_sits_below): never a peer's or a superior's.
+    """
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return _("Sign in to manage logins.")
+    target = member.user if member.user_id is not None else None
+    if target is not None and target.is_superuser and not actor.is_superuser:
+        return _("You may not change the login of a system administrator.")
+    if actor.is_superuser:
+        return None
+    own_posts = _post_paths(actor)[2]
+    if not own_posts:
+        return _("Only secretaries, deputy secretaries and organisation committee members manage logins.")
+    if not path_within(member.organisation.path, personal_data_paths(actor)):
+        return _("You do not keep the files of this member's organisation.")
+    for path, title in held_posts(member):
+        if not any(post_sits_below(path, title, own, own_title) for own, own_title in own_posts):
+            return _("This member holds a post at your level or above; ask a higher level.")
+    return None
+
+
+def may_manage_login(actor, member: Member) -> bool:
+    return login_refusal(actor, member) is None
+
+
+def login_allowed(user) -> bool:
+    """May `user` sign in (or keep a session or token)? Not once their member record left the
+    street: the record stays for managers to read, the login stops. Users with no member record
+    (system administrators) are not concerned."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    member = member_for(user)
+    return member is None or member.left_on is None
 
 
 # Content addressed to organisations (notices, study material, activities) ------------------

@@ -8,16 +8,22 @@ them into 400 / 403.
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, parsers, permissions, status, throttling, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.parsers import DepthLimitedJSONParser
+
 from . import access, services
+from .authentication import locked_out_message, token_expired
 from .models import Member, Organisation, Transfer
 from .queries import attach_parent_pks, member_list, statistics_for, tree_rows, with_parent_pk
 from .serializers import (
@@ -413,3 +419,29 @@ class MeView(APIView):
             "managed_organisations": attach_parent_pks(managed),
         }
         return Response(MeSerializer(data, context={"request": request}).data)
+
+
+class ObtainExpiringAuthToken(ObtainAuthToken):
+    """DRF's /api/token/, replacing an expired token instead of handing it back; throttled
+    (scope "token") and locked out by django-axes like the login pages."""
+
+    throttle_scope = "token"
+    parser_classes = [DepthLimitedJSONParser, parsers.FormParser, parsers.MultiPartParser]
+    throttle_classes = [throttling.ScopedRateThrottle, throttling.AnonRateThrottle]  # DRF's view has none
+
+    def post(self, request, *args, **kwargs):
+        data = request.data
+        username = data.get("username") if hasattr(data, "get") else None
+        if isinstance(username, str) and not AxesProxyHandler.is_allowed(
+            request._request, {"username": username}
+        ):
+            # Locked out before this attempt (django-axes): the right password is refused too.
+            return Response({"detail": locked_out_message()}, status=429)
+        serializer = self.get_serializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if not created and token_expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key})

@@ -1,10 +1,9 @@
 """JSON API under /api/ (the schema itself is at /api/openapi.json, routed in portal.urls)."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from .api import MemberViewSet, MeView, OrganisationViewSet, TransferViewSet
+from .api import MemberViewSet, MeView, ObtainExpiringAuthToken, OrganisationViewSet, TransferViewSet
 
 router = SimpleRouter()
 router.register("organisations", OrganisationViewSet, basename="api-organisation")
@@ -12,7 +11,7 @@ router.register("members", MemberViewSet, basename="api-member")
 router.register("transfers", TransferViewSet, basename="api-transfer")
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", ObtainExpiringAuthToken.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     *router.urls,
 ]

@@ -6,3 +6,8 @@ class OrgchartConfig(AppConfig):
     name = "orgchart"
     verbose_name = _("Organisation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import authentication
+
+        authentication.connect()

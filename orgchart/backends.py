@@ -1,10 +1,33 @@
-"""Let post holders into the Wagtail admin: the access rule decides, not a group membership."""
+"""Who may sign in, and let post holders into the Wagtail admin: the access rule decides, not a
+group membership.
+
+MemberModelBackend is Django's ModelBackend asking access.login_allowed as well: a member who
+left the street neither signs in nor keeps a session (get_user runs on every request that
+carries one). The API's token authentication asks the same function (orgchart.authentication).
+"""
 
 from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 
 from . import access
 
 ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
+
+
+class MemberModelBackend(ModelBackend):
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and access.login_allowed(user)
+
+    def get_user(self, user_id):
+        # The member comes in the same query, so a session costs no more queries than before.
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("member").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class PostHolderBackend:

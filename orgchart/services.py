@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from core.tree import path_prefix_q
 
 from . import access, queries
+from .authentication import revoke_tokens
 from .models import (
     Member,
     Organisation,
@@ -444,16 +445,16 @@ def vacate(post: Post, *, on: dt.date | None = None, actor=None) -> int:
 # member stays when disabled, so the account's history (logs, records it made) keeps its owner.
 
 
-def _require_outranks(actor, user) -> None:
-    """A manager may not take over a login that reaches further than their own: resetting the
-    street secretary's password would hand a community secretary the whole street."""
+def _require_login_manager(actor, member: Member) -> None:
+    """Rank, not reach: the one rule for logins is access.login_refusal (None = system)."""
     if actor is None:
         return
-    if user.is_superuser and not actor.is_superuser:
-        raise PermissionDenied(_("You may not change the login of a system administrator."))
-    own = access.managed_paths(actor)
-    if any(not any(path.startswith(p) for p in own) for path in access.managed_paths(user)):
-        raise PermissionDenied(_("This member manages organisations outside yours; ask a higher level."))
+    if not access.can_view_member(actor, member):
+        # Not theirs to see at all: the same refusal as for any organisation they do not manage.
+        raise PermissionDenied(_("You do not manage this organisation."))
+    refusal = access.login_refusal(actor, member)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def _locked_member(member: Member) -> Member:
@@ -479,7 +480,7 @@ def create_login(member: Member, *, username: str, password: str, actor=None) ->
     """Give `member` a login (not staff, not superuser) with `username` and `password`."""
     User = get_user_model()
     member = _locked_member(member)
-    _require_manage(actor, member.organisation)
+    _require_login_manager(actor, member)
     if member.user_id is not None:
         raise ValidationError(_("This member already has a login account."))
     if not member.is_active:
@@ -516,10 +517,9 @@ def create_login(member: Member, *, username: str, password: str, actor=None) ->
 
 def _member_login(member: Member, actor) -> tuple[Member, AbstractBaseUser]:
     member = _locked_member(member)
-    _require_manage(actor, member.organisation)
+    _require_login_manager(actor, member)
     if member.user is None:
         raise ValidationError(_("This member has no login account."))
-    _require_outranks(actor, member.user)
     return member, member.user
 
 
@@ -532,16 +532,32 @@ def reset_password(member: Member, *, password: str, actor=None) -> AbstractBase
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoke_tokens(user)
     return user
 
 
 @transaction.atomic
 def disable_login(member: Member, *, actor=None) -> AbstractBaseUser:
     """Stop `member`'s login from signing in; the account stays linked to the member for history."""
+    if actor is not None and member.user_id == actor.pk:  # said before "you do not outrank yourself"
+        raise ValidationError(_("You cannot disable your own login."))
     _member, user = _member_login(member, actor)
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot disable your own login."))
     if user.is_active:
         user.is_active = False
+        user.save(update_fields=["is_active"])
+    revoke_tokens(user)
+    return user
+
+
+@transaction.atomic
+def enable_login(member: Member, *, actor=None) -> AbstractBaseUser:
+    """Let a disabled login sign in again; a member who left the street stays without one."""
+    member, user = _member_login(member, actor)
+    if not member.is_active:
+        raise ValidationError(_("This member has left the street; their login stays disabled."))
+    if not user.is_active:
+        user.is_active = True
         user.save(update_fields=["is_active"])
     return user

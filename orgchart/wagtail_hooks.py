@@ -54,3 +54,4 @@ def register_orgchart_log_actions(actions):
     actions.register_action("orgchart.login_create", _("Create login"), _("Login account created"))
     actions.register_action("orgchart.login_reset", _("Reset password"), _("Login password reset"))
     actions.register_action("orgchart.login_disable", _("Disable login"), _("Login account disabled"))
+    actions.register_action("orgchart.login_enable", _("Enable login"), _("Login account enabled"))

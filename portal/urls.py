@@ -10,12 +10,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views as portal_views
 from portal.api import SearchAPIView
+from portal.auth import LoginForm
 from portal.media import serve_public_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("api/search/", SearchAPIView.as_view(), name="api-search"),

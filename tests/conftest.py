@@ -10,6 +10,16 @@ from tests.factories.orgchart import MemberFactory, UserFactory, make_org, make_
 pytest_plugins = ["tests.celery_worker"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """API throttling counts requests in the cache, which outlives a test's database: start
+    every test with none counted (django-axes counts in the database, rolled back anyway)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def street(db):
     """A street with two communities, each with a branch and a group, and a union."""

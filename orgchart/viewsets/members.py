@@ -180,7 +180,8 @@ class TransferMemberView(ObjectFormView):
 
 
 class MemberAccountView(ObjectFormView):
-    """A member's login: create it, reset its password, or disable it. Passwords are never logged."""
+    """A member's login: create it, reset its password, disable or enable it. Passwords are never
+    logged; who may is access.login_refusal, asked by the services."""
 
     template_name = "orgchart/admin/member_account.html"
     page_title = gettext_lazy("Login account")
@@ -196,8 +197,8 @@ class MemberAccountView(ObjectFormView):
         """What this request does: decided by the account's state, and the button pressed."""
         if self.object.user is None:
             return "create"
-        if self.request.method == "POST" and self.request.POST.get("action") == "disable":
-            return "disable"
+        if self.request.method == "POST" and self.request.POST.get("action") in ("disable", "enable"):
+            return self.request.POST["action"]
         return "reset"
 
     def get_form_class(self) -> type:
@@ -205,6 +206,7 @@ class MemberAccountView(ObjectFormView):
             "create": admin_forms.CreateLoginForm,
             "reset": admin_forms.NewPasswordForm,
             "disable": admin_forms.ConfirmForm,
+            "enable": admin_forms.ConfirmForm,
         }[self.action]
 
     def get_initial(self) -> dict[str, Any]:
@@ -234,6 +236,9 @@ class MemberAccountView(ObjectFormView):
         if self.action == "reset":
             services.reset_password(member, password=form.cleaned_data["password1"], actor=actor)
             return _("Password of %(member)s reset.") % {"member": member.name}
+        if self.action == "enable":
+            services.enable_login(member, actor=actor)
+            return _("Login of %(member)s enabled.") % {"member": member.name}
         services.disable_login(member, actor=actor)
         return _("Login of %(member)s disabled.") % {"member": member.name}
 

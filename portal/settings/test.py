@@ -17,3 +17,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a real Celery worker thread and the live server see the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# The test Client's login() has no request to give django-axes (tests/axes_backend.py).
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendAllowingClientLogin",
+    *[b for b in AUTHENTICATION_BACKENDS if b != "axes.backends.AxesStandaloneBackend"],  # noqa: F405
+]
