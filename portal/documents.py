@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField
 from django.db.models.functions import Cast
-from wagtail.documents.permissions import permission_policy
+from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 
 from .models import ContentPage
 
@@ -29,8 +30,10 @@ def may_download(user, document) -> bool:
         return True
     pages = pages_using(document)
     if not pages:
-        # Not published anywhere yet: only the editors who may choose documents.
-        return user.is_authenticated and permission_policy.user_has_any_permission(
-            user, {"add", "change", "choose"}
+        # Not published anywhere yet: only the editors who may choose it (in its collection: a
+        # community's editors do not download another community's unpublished documents).
+        policy = policy_registry.get_by_type(get_document_model())
+        return user.is_authenticated and policy.user_has_any_permission_for_instance(
+            user, {"add", "change", "choose"}, document
         )
     return any(not isinstance(page, ContentPage) or page.is_visible_to(user) for page in pages)

@@ -8,6 +8,11 @@
   on the pages below it). Street groups may publish; community groups submit to the street's
   moderation workflow. Kept in step with appointments and vacancies automatically; a nightly
   task and each login catch tenures that ended by date.
+- One Wagtail collection per organisation, under its parent's collection (the street's under the
+  root collection), made, renamed and moved with the section and left in place when the
+  organisation closes. The publishers group may add, change and choose documents and images in
+  its organisation's collection only (and, as Wagtail's collection permissions do, below it): a
+  community's editors never see another community's, nor the street's, documents in a chooser.
 """
 
 from __future__ import annotations
@@ -31,17 +36,20 @@ from wagtail.models import (
 
 from orgchart.models import Organisation, Tenure, current_tenure_q
 
-from .models import HomePage, SectionPage
+from .models import HomePage, SectionCollection, SectionPage
 
 GROUP_PREFIX = "section-publishers:"
 EDIT_PERMISSIONS = ("add_page", "change_page")
 STREET_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 MEDIA_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
     ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
 )
+MEDIA_APPS = ("wagtaildocs", "wagtailimages")
 
 
 def section_slug(org: Organisation) -> str:
@@ -100,19 +108,85 @@ def _free_slug(parent: Page, wanted: str, page: Page | None) -> str:
 
 
 def sync_subtree(org: Organisation) -> None:
-    """Sync `org`'s section and every section below it (after a move, close or reopen)."""
+    """Sync `org`'s section and collection and every one below it (after a move, close or reopen)."""
     for node in Organisation.objects.in_subtree(org).order_by("path"):
         sync_section(node)
+        sync_collection(node)
 
 
 def sync_all_sections() -> int:
-    """Build or mend every section (a new site, or one made before sections existed)."""
+    """Build or mend every section and collection (a new site, or one made before they existed),
+    and the publishers groups' media permissions (groups made when they held the root collection)."""
     count = 0
     for org in Organisation.objects.order_by("path"):
         if sync_section(org) is not None:
             count += 1
+        sync_collection(org)
+    groups = Group.objects.filter(name__startswith=GROUP_PREFIX)
+    orgs = Organisation.objects.in_bulk([_group_org_pk(group) for group in groups])
+    for group in groups:
+        org = orgs.get(_group_org_pk(group))
+        grant_media(group, org)
     ensure_moderation()
     return count
+
+
+# Collections ---------------------------------------------------------------------------------
+
+
+def _root_collection() -> Collection:
+    """Wagtail's root collection; made afresh on a database emptied after migrating."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        root = Collection.add_root(name="Root")
+    return root
+
+
+def collection_of(org: Organisation) -> Collection | None:
+    link = SectionCollection.objects.select_related("collection").filter(organisation=org).first()
+    return None if link is None else link.collection
+
+
+def sync_collection(org: Organisation) -> Collection:
+    """Make `org`'s collection match it: exists, under its parent's collection, same name. A closed
+    organisation's collection stays (its documents stay attached to its pages)."""
+    parent_org = org.get_parent()
+    parent = _root_collection() if parent_org is None else sync_collection(parent_org)
+    collection = collection_of(org)
+    if collection is None:
+        collection = parent.add_child(instance=Collection(name=org.name))
+        SectionCollection.objects.create(organisation=org, collection=collection)
+        group = Group.objects.filter(name=f"{GROUP_PREFIX}{org.pk}").first()
+        if group is not None:  # the collection was deleted by hand and is made again
+            grant_media(group, org)
+        return collection
+    renamed = collection.name != org.name
+    if renamed:
+        collection.name = org.name
+        collection.save(update_fields=["name"])
+    if renamed or not collection.is_child_of(parent):
+        # Wagtail keeps sibling collections sorted by name: (re)place it among its siblings.
+        collection.move(parent, pos="sorted-child")
+        collection = Collection.objects.get(pk=collection.pk)
+    return collection
+
+
+def delete_collection(org: Organisation) -> None:
+    """Before `org` is deleted: its documents and images go up to its parent's collection (whose
+    publishers could choose them already), and its collection goes."""
+    collection = collection_of(org)
+    if collection is None:
+        return
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    parent = collection.get_parent()
+    for model in (get_document_model(), get_image_model()):
+        model.objects.filter(collection=collection).update(collection=parent)
+    if collection.get_children().exists():
+        SectionCollection.objects.filter(organisation=org).delete()
+    else:
+        collection.delete()  # and its link and permissions with it
 
 
 def content_refusal(org: Organisation) -> str | None:
@@ -147,13 +221,34 @@ def publishers_group(org: Organisation) -> Group | None:
         GroupPagePermission.objects.bulk_create(
             [GroupPagePermission(group=group, page=page, permission=p) for p in _permissions(codenames)]
         )
-        root = Collection.get_first_root_node()
-        if root is not None:
-            media = [p for app, code in MEDIA_PERMISSIONS for p in _permissions([code], app)]
-            GroupCollectionPermission.objects.bulk_create(
-                [GroupCollectionPermission(group=group, collection=root, permission=p) for p in media]
-            )
+        grant_media(group, org)
     return group
+
+
+def _group_org_pk(group: Group) -> int | None:
+    pk = group.name.removeprefix(GROUP_PREFIX)
+    return int(pk) if pk.isdigit() else None
+
+
+def grant_media(group: Group, org: Organisation | None) -> None:
+    """Give `group` the document and image permissions on `org`'s collection, and none elsewhere
+    (no organisation: none at all)."""
+    collection = sync_collection(org) if org is not None else None
+    media = [p for app, code in MEDIA_PERMISSIONS for p in _permissions([code], app)]
+    wanted = {(collection.pk, p.pk) for p in media} if collection is not None else set()
+    held = GroupCollectionPermission.objects.filter(
+        group=group, permission__content_type__app_label__in=MEDIA_APPS
+    )
+    stale = [row.pk for row in held if (row.collection_id, row.permission_id) not in wanted]
+    if stale:
+        GroupCollectionPermission.objects.filter(pk__in=stale).delete()
+    have = {(row.collection_id, row.permission_id) for row in held if row.pk not in stale}
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection_id=c, permission_id=p)
+            for c, p in sorted(wanted - have)
+        ]
+    )
 
 
 def sync_publishers(user_ids) -> None:
@@ -229,10 +324,12 @@ def on_organisation_changed(sender, organisation: Organisation, action: str, **k
         if reason:
             raise ValidationError(reason)
         delete_section(organisation)
+        delete_collection(organisation)
     elif action in ("moved", "closed", "reopened"):
         sync_subtree(organisation)
     else:
         sync_section(organisation)
+        sync_collection(organisation)
     if action == "created" and organisation.is_root():
         ensure_moderation()
 

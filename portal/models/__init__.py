@@ -6,7 +6,7 @@ from .home import HomePage
 from .notice import NoticeAttachment, NoticeIndexPage, NoticePage, NoticeRead
 from .orgchart import OrgChartPage
 from .result import ResultIndexPage, ResultKind, ResultPage
-from .section import SectionPage
+from .section import SectionCollection, SectionPage
 from .study import StudyCategory, StudyIndexPage, StudyPage, StudyRecord
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "ResultIndexPage",
     "ResultKind",
     "ResultPage",
+    "SectionCollection",
     "SectionPage",
     "StudyCategory",
     "StudyIndexPage",

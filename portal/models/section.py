@@ -51,3 +51,30 @@ class SectionPage(Page):
         context["results"] = ResultPage.listed_for(user).filter(in_section)[:10]
         context["subsections"] = SectionPage.objects.child_of(self).live().order_by("path")
         return context
+
+
+class SectionCollection(models.Model):
+    """The Wagtail collection holding an organisation's documents and images, under its parent's
+    collection (the street's under the root collection), like the sections: kept in step by the
+    same tree services (portal.sections). Its publishers may add, change and choose media there
+    and below it only."""
+
+    organisation = models.OneToOneField(
+        "orgchart.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="media_collection",
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("organisation collection")
+        verbose_name_plural = _("organisation collections")
+
+    def __str__(self) -> str:
+        return str(self.collection)

@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from wagtail.documents.models import Document
 
 from portal.models import NoticeAttachment
+from portal.sections import collection_of
 from tests.portal.content_support import html, notice, section
 
 
-def document(name: str = "党员名册.pdf") -> Document:
-    return Document.objects.create(title=name, file=ContentFile(b"%PDF-1.4 test", name=name))
+def document(name: str = "党员名册.pdf", org=None) -> Document:
+    """A document in `org`'s collection (None: the root collection, which only superusers choose)."""
+    extra = {} if org is None else {"collection": collection_of(org)}
+    return Document.objects.create(title=name, file=ContentFile(b"%PDF-1.4 test", name=name), **extra)
 
 
 def chooser_html(response) -> str:
@@ -60,7 +63,7 @@ def test_an_attachment_of_a_public_notice_is_served_to_anyone(client, site, stre
 
 
 def test_a_document_used_by_no_page_is_served_to_editors_only(client, site, street, people):
-    doc = document("未使用的材料.docx")
+    doc = document("未使用的材料.docx", street["community1"])
     assert status(client, None, doc.url) == 404
     assert status(client, people["member"], doc.url) == 404
     assert status(client, people["community_secretary"], doc.url) == 200
@@ -68,10 +71,13 @@ def test_a_document_used_by_no_page_is_served_to_editors_only(client, site, stre
 
 
 @override_settings(DOCUMENT_MAX_BYTES=1024)
-def test_an_oversized_document_is_refused_with_a_clear_message(client, site, people):
+def test_an_oversized_document_is_refused_with_a_clear_message(client, site, street, people):
     client.force_login(people["community_secretary"])
     upload = SimpleUploadedFile("大文件.pdf", b"x" * 2048)
-    response = client.post(reverse("wagtaildocs:add"), {"title": "大文件", "file": upload, "collection": 1})
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "大文件", "file": upload, "collection": collection_of(street["community1"]).pk},
+    )
     assert response.status_code == 200
     message = _("The file is %(size)s; documents may be at most %(max)s.") % {
         "size": filesizeformat(2048),
@@ -81,20 +87,26 @@ def test_an_oversized_document_is_refused_with_a_clear_message(client, site, peo
     assert not Document.objects.exists()
 
 
-def test_a_document_of_a_refused_type_is_refused_with_a_message(client, site, people):
+def test_a_document_of_a_refused_type_is_refused_with_a_message(client, site, street, people):
     client.force_login(people["community_secretary"])
     upload = SimpleUploadedFile("病毒.exe", b"MZ")
-    response = client.post(reverse("wagtaildocs:add"), {"title": "病毒", "file": upload, "collection": 1})
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "病毒", "file": upload, "collection": collection_of(street["community1"]).pk},
+    )
     assert response.status_code == 200
     assert "exe" in html(response)
     assert not Document.objects.exists()
 
 
 @override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=1024)
-def test_an_oversized_image_is_refused(client, site, people):
+def test_an_oversized_image_is_refused(client, site, street, people):
     client.force_login(people["community_secretary"])
     upload = SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n" + b"x" * 4096)
-    response = client.post(reverse("wagtailimages:add"), {"title": "照片", "file": upload, "collection": 1})
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {"title": "照片", "file": upload, "collection": collection_of(street["community1"]).pk},
+    )
     assert response.status_code == 200
     from wagtail.images.models import Image
 
