@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
         from wagtail.signals import page_published
 
         from orgchart.signals import organisation_changed, posts_changed
@@ -19,4 +20,6 @@ class PortalConfig(AppConfig):
         organisation_changed.connect(sections.on_organisation_changed, dispatch_uid="portal-sections")
         posts_changed.connect(sections.on_posts_changed, dispatch_uid="portal-publishers")
         user_logged_in.connect(sections.on_user_logged_in, dispatch_uid="portal-publishers-login")
+        # A deployed site is mended on every migrate: sections, collections and publishers' rights.
+        post_migrate.connect(sections.on_post_migrate, sender=self, dispatch_uid="portal-sections-migrate")
         page_published.connect(services.on_notice_published, sender=NoticePage, dispatch_uid="portal-notify")

@@ -341,3 +341,10 @@ def on_posts_changed(sender, user_ids, **kwargs) -> None:
 
 def on_user_logged_in(sender, user, request, **kwargs) -> None:
     sync_publishers([user.pk])
+
+
+def on_post_migrate(sender, **kwargs) -> None:
+    """After `migrate`: mend a site made before sections, collections or rights existed."""
+    if HomePage.objects.exists():
+        sync_all_sections()
+        sync_all_publishers()
