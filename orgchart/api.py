@@ -120,18 +120,27 @@ def _organisation_response(org: Organisation, http_status: int = status.HTTP_200
         request=OrganisationUpdateSerializer,
         responses={200: OrganisationDetailSerializer, **_errors(400, 403, 404)},
     ),
+    destroy=extend_schema(
+        summary=_("Delete a mistaken organisation"),
+        description=_(
+            "Only a leaf that never had members, posts or transfers; anything else is closed instead. "
+            "A refusal answers 400 with the reason."
+        ),
+        responses={204: None, **_errors(400, 403, 404)},
+    ),
 )
 class OrganisationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Organisation.objects.all()
     serializer_class = OrganisationDetailSerializer
     permission_classes = [permissions.IsAuthenticated, ManagesOrganisation]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     pagination_class = None  # the tree is read whole; one query whatever its size
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -161,6 +170,12 @@ class OrganisationViewSet(
         serializer.is_valid(raise_exception=True)
         org = services.update_organisation(org, actor=request.user, **serializer.validated_data)
         return _organisation_response(org)
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        # The service gives the reason it refuses (members, posts or transfers on record, a
+        # sub-organisation, pages in its section): answered as a 400 with that reason.
+        services.delete_organisation(self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary=_("Figures for an organisation and its subtree"),

@@ -12,7 +12,7 @@ ENDPOINTS = {
     "/api/token/": {"post"},
     "/api/me/": {"get"},
     "/api/organisations/": {"get", "post"},
-    "/api/organisations/{id}/": {"get", "patch"},
+    "/api/organisations/{id}/": {"get", "patch", "delete"},
     "/api/organisations/{id}/statistics/": {"get"},
     "/api/organisations/{id}/move/": {"post"},
     "/api/organisations/{id}/close/": {"post"},

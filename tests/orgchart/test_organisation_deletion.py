@@ -74,3 +74,26 @@ def test_ensure_post_checks_its_actor(street, roles):
         services.ensure_post(street["community2"], PostTitle.SECRETARY, actor=roles["community_secretary"])
     post = services.ensure_post(street["community1"], PostTitle.SECRETARY, actor=roles["community_secretary"])
     assert post.organisation == street["community1"]
+
+
+# The API shows the same reason --------------------------------------------------------------
+
+
+def test_api_deletes_a_mistaken_leaf_and_refuses_one_with_history_with_the_reason(client, street, roles):
+    spare = make_org(street["community1"], OrgKind.BRANCH)
+    client.force_login(roles["street_secretary"])
+    refused = client.delete(f"/api/organisations/{street['branch1'].pk}/")
+    assert refused.status_code == 400
+    reason = services.organisation_deletion_refusal(Organisation.objects.get(pk=street["branch1"].pk))
+    assert reason in str(refused.json())
+    assert Organisation.objects.filter(pk=street["branch1"].pk).exists()
+    assert client.delete(f"/api/organisations/{spare.pk}/").status_code == 204
+    assert not Organisation.objects.filter(pk=spare.pk).exists()
+
+
+def test_api_delete_is_refused_outside_the_managed_subtree(client, street, roles):
+    spare = make_org(street["community2"], OrgKind.BRANCH)
+    client.force_login(roles["community_secretary"])
+    response = client.delete(f"/api/organisations/{spare.pk}/")
+    assert response.status_code in (403, 404)
+    assert Organisation.objects.filter(pk=spare.pk).exists()
