@@ -51,6 +51,7 @@ messages: install
 
 bench: migrate
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var

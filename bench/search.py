@@ -3,7 +3,9 @@
 Run: `.venv/bin/python bench/search.py` (SQLite file under var/bench-search/) or with
 DATABASE_URL=postgres://.../portal_search_bench (the database must exist). Not part of `make test`.
 Prints: jieba start-up, segmentation rate, signal-driven indexing of 1,000 new pages, a bulk
-re-index of them (what `update_index` does), and the median time of several queries.
+re-index of them (what `update_index` does), and the median time of several queries. On SQLite
+each query is timed twice in the same run, interleaved: "before" with Wagtail's own SQLite search
+method (a scoring subquery per hit), "after" with core.search.sqlite's single full-text query.
 """
 
 from __future__ import annotations
@@ -50,6 +52,20 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def _stock_scoring(backend):
+    """The same backend with Wagtail's SQLite search method (a score subquery per hit): "before"."""
+    import copy
+
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
+
+    class StockScoring(type(backend).query_compiler_class):
+        search = SQLiteSearchQueryCompiler.search
+
+    before = copy.copy(backend)
+    before.query_compiler_class = StockScoring
+    return before
+
+
 def main() -> None:
     t0 = time.perf_counter()
     import jieba
@@ -66,6 +82,7 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
     from wagtail.models import Page
     from wagtail.search.backends import get_search_backend
 
@@ -106,19 +123,31 @@ def main() -> None:
     print(f"bulk re-index of {PAGES} pages (as update_index does): {seconds:.2f} s")
 
     queryset = Page.objects.live()
+    backends = {"postgresql": backend}  # unchanged: no before/after to compare
+    if connection.vendor == "sqlite":
+        backends = {"before": _stock_scoring(backend), "after": backend}
     for query in ["志愿", "党建", "社区 志愿服务", "三会一课", "通知", "不存在的词语"]:
-        backend.search(query, queryset)[:10].results()  # warm-up
-        times = []
+        queries = {}
+        for each in backends.values():
+            each.search(query, queryset)[:10].results()  # warm-up
+        times = {name: [] for name in backends}
         for _ in range(RUNS):
-            start = time.perf_counter()
-            results = list(backend.search(query, queryset)[:10])
-            count = backend.search(query, queryset).count()
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times) * 1000
-        print(f"query {query!r}: {count} hits, first 10 + count in {median:.1f} ms (median)")
-        assert (
-            all(query.split()[0] in (p.title + p.specific.intro) for p in results) or query == "不存在的词语"
-        )
+            for name, each in backends.items():  # interleaved: both see the same machine load
+                connection.queries_log.clear()  # capped at 9,000: full after creating the pages
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    results = list(each.search(query, queryset)[:10])
+                    count = each.search(query, queryset).count()
+                    times[name].append(time.perf_counter() - start)
+                queries[name] = len(captured.captured_queries)
+                assert (
+                    all(query.split()[0] in (p.title + p.specific.intro) for p in results)
+                    or query == "不存在的词语"
+                )
+        medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
+        figures = ", ".join(f"{name} {medians[name]:.1f} ms ({queries[name]} queries)" for name in backends)
+        ratio = f", before/after {medians['before'] / medians['after']:.1f}x" if "before" in medians else ""
+        print(f"query {query!r}: {count} hits, first 10 + count (median): {figures}{ratio}")
 
     OrgChartPage.objects.filter(slug__startswith="bench-").delete()
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from orgchart.cache import organisation_data_changed
 from orgchart.models import Organisation, OrgKind
 
 from .tables import STREET_CODE
@@ -77,4 +78,5 @@ def seed(scale: int = 1, log: Callable[[str], None] | None = None) -> SeedResult
         raise DemoError(
             f"The demo data clashes with rows written meanwhile ({exc}); nothing was written."
         ) from exc
+    organisation_data_changed()  # the tree and members went in with bulk_create: no signals
     return SeedResult(created=True, scale=scale, figures=ctx.figures, timings=ctx.timings)

@@ -9,5 +9,7 @@ class OrgchartConfig(AppConfig):
 
     def ready(self) -> None:
         from . import authentication
+        from .cache import connect_receivers
 
         authentication.connect()
+        connect_receivers()

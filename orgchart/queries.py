@@ -14,6 +14,7 @@ from core.dates import add_years
 from core.tree import outer_subtree_q
 
 from . import access
+from .cache import cached_figure
 from .models import (
     COMMUNITY_KINDS,
     LOW_EDUCATION,
@@ -154,6 +155,13 @@ def subtree_statistics(org: Organisation, day: dt.date | None = None) -> Subtree
     return stats
 
 
+def cached_subtree_statistics(org: Organisation, day: dt.date | None = None) -> SubtreeStatistics:
+    """subtree_statistics from the cache (orgchart.cache): no query once computed for the day,
+    until a member, post, tenure or tree change retires it. A fresh copy each call."""
+    day = day or timezone.localdate()
+    return cached_figure("stats", (org.pk, org.path), lambda: subtree_statistics(org, day), day)
+
+
 def hides_breakdowns(user, org: Organisation, members: int) -> bool:
     """The small-group rule, written once: breakdowns of a group of 1 to 4 active members are
     shown as "fewer than 5" to anyone who does not manage the group, so none describes a person."""
@@ -164,7 +172,7 @@ def hides_breakdowns(user, org: Organisation, members: int) -> bool:
 
 def statistics_for(user, org: Organisation, day: dt.date | None = None) -> SubtreeStatistics:
     """subtree_statistics(org) as `user` may see them: what pages, the API and exports show."""
-    stats = subtree_statistics(org, day)
+    stats = cached_subtree_statistics(org, day)
     if hides_breakdowns(user, org, stats.members):
         stats.hide_breakdowns()
     return stats
@@ -236,6 +244,15 @@ def subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
     return totals
 
 
+def cached_subtree_member_counts(rows: list[Organisation]) -> dict[str, int]:
+    """subtree_member_counts from the cache; the rows come from the tree, whose changes retire it."""
+    if not rows:
+        return {}
+    return cached_figure(
+        "member-counts", (rows[0].path, rows[-1].path, len(rows)), lambda: subtree_member_counts(rows)
+    )
+
+
 def open_community_count(street: Organisation) -> int:
     """Open community party organisations directly under `street` (the home page's figure)."""
     return (
@@ -243,6 +260,10 @@ def open_community_count(street: Organisation) -> int:
         .filter(depth=street.depth + 1, kind__in=COMMUNITY_KINDS, closed_on__isnull=True)
         .count()
     )
+
+
+def cached_open_community_count(street: Organisation) -> int:
+    return cached_figure("communities", (street.pk, street.path), lambda: open_community_count(street))
 
 
 def member_list(user, filters: dict) -> QuerySet[Member]:

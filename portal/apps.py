@@ -14,7 +14,7 @@ class PortalConfig(AppConfig):
 
         from orgchart.signals import organisation_changed, posts_changed
 
-        from . import sections, services
+        from . import pagecache, sections, services
         from .models import NoticePage
 
         organisation_changed.connect(sections.on_organisation_changed, dispatch_uid="portal-sections")
@@ -23,3 +23,4 @@ class PortalConfig(AppConfig):
         # A deployed site is mended on every migrate: sections, collections and publishers' rights.
         post_migrate.connect(sections.on_post_migrate, sender=self, dispatch_uid="portal-sections-migrate")
         page_published.connect(services.on_notice_published, sender=NoticePage, dispatch_uid="portal-notify")
+        pagecache.connect_receivers()

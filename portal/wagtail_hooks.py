@@ -16,6 +16,11 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from .pagecache import mark_page_served
+
+# Responses of Wagtail pages are the ones the anonymous page cache may keep (portal.pagecache).
+hooks.register("before_serve_page", mark_page_served)
+
 
 class PeriodicTaskForm(forms.ModelForm):
     """Arguments must be JSON (a list and an object): beat would fail on every tick otherwise."""

@@ -56,3 +56,13 @@ def roles(street):
         "outsider": outsider,
         "superuser": admin,
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: figures and pages cached by an earlier test's rows
+    (whose ids a rolled-back database hands out again) must not answer for this one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

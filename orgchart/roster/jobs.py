@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access
+from ..cache import organisation_data_changed
 from ..models import ImportJob, ImportStatus, Member
 from ..tasks import run_import as run_import_task
 from .reader import RosterFileError, SheetRow, open_roster, read_roster
@@ -177,6 +178,7 @@ def _run_claimed(job: ImportJob, attempt: int, rows: Sequence[SheetRow] | None) 
             if not list(_owned(job.pk, attempt).select_for_update().values_list("pk", flat=True)):
                 raise JobLost(job.pk)
             Member.objects.bulk_create(outcome.members, batch_size=INSERT_BATCH)
+            organisation_data_changed()  # bulk_create sends no post_save
             now = timezone.now()
             _owned(job.pk, attempt).update(
                 status=ImportStatus.SUCCEEDED,

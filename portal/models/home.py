@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from orgchart import access
 from orgchart.models import Organisation
-from orgchart.queries import open_community_count, statistics_for, street_root
+from orgchart.queries import cached_open_community_count, statistics_for, street_root
 
 from ..queries import unread_notice_count
 from .notice import NoticePage
@@ -68,7 +68,7 @@ class HomePage(Page):
             context["unread_notices"] = unread_notice_count(user, notices)
             if street is not None:
                 context["stats"] = statistics_for(user, street)
-                context["communities"] = open_community_count(street)
+                context["communities"] = cached_open_community_count(street)
         context["is_manager"] = access.is_manager(user)
         context["roster_import_url"] = reverse("orgchart:roster_import") if context["is_manager"] else ""
         context["own_member"] = access.member_for(user)

@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from orgchart import access
 from orgchart.models import Organisation
-from orgchart.queries import statistics_for, street_root, subtree_member_counts, tree_rows
+from orgchart.queries import cached_subtree_member_counts, statistics_for, street_root, tree_rows
 
 from ..charts import statistics_charts
 from ..orgtree import build_tree
@@ -70,7 +70,7 @@ class OrgChartPage(LoginRequiredPage):
         wanted = self.selected_id(request)
         root = self.get_root()
         rows = tree_rows(root) if root is not None else []
-        counts = subtree_member_counts(rows)
+        counts = cached_subtree_member_counts(rows)
         selected = self.landing_node(request.user, rows)
         if wanted is not None:
             selected = next((org for org in rows if org.pk == wanted), None)

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, locale, CSRF and auth: a cached anonymous page skips them all.
+    "portal.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,15 +92,18 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60)}
+# Connections persist (per process and thread) for a minute: opening one per request was the
+# largest fixed cost of every page (on SQLite: open the file, run the PRAGMAs, and on close the last
+# connection checkpoints and deletes the WAL). Health checks drop a broken connection before use.
+DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web, worker and beat processes read while one of them writes.
+    # WAL lets the web, worker and beat processes read while one of them writes. The PRAGMAs run
+    # once per connection, so once a minute per process now, not on every request.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -148,12 +153,27 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# The cache holds subtree statistics, anonymous visitors' pages and sessions, each invalidated by
+# a version stamp that the web, worker and beat processes must all see: so it is shared between
+# processes — Redis when REDIS_URL is set, else files under var/cache/ (a per-process locmem cache
+# would never hear of a roster import the worker ran).
 if env.REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Anonymous visitors' pages are served from the cache for at most this long (0: off); publishing,
+# unpublishing and a notice's expiry end them sooner (portal.pagecache).
+PORTAL_PAGE_CACHE_SECONDS = env.PORTAL_PAGE_CACHE_SECONDS
+# Sessions read from the cache, written through to the database: no session query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Celery: Redis when REDIS_URL is set, else Kombu's filesystem transport under var/ so web,
 # worker and beat run as separate processes with nothing installed. The database, not the

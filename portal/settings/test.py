@@ -17,6 +17,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a real Celery worker thread and the live server see the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# One process (the Celery worker and live server are threads): a private in-memory cache that
+# each test starts empty (tests/conftest.py), never a Redis database others' brokers live in.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The test Client's login() has no request to give django-axes (tests/axes_backend.py).
 AUTHENTICATION_BACKENDS = [

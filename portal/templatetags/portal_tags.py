@@ -19,10 +19,30 @@ def portal_site_name(context) -> str:
     """
     request = context.get("request")
     if request is not None:
+        # No query: portal.pagecache's middleware put the cached site on the request.
         site = Site.find_for_request(request)
         if site is not None and site.site_name:
             return site.site_name
     return str(settings.WAGTAIL_SITE_NAME)
+
+
+def _per_host(request, name: str, compute) -> str:
+    """A value that depends on the host, the sites and the pages at the top only: from the cache,
+    keyed by their version (portal.pagecache.site_version), so every page is spared the look-up."""
+    from django.core.cache import cache
+
+    from portal.pagecache import site_version
+
+    try:
+        host = request.get_host()
+    except Exception:  # DisallowedHost while rendering an error page: stay query-free
+        return ""
+    key = f"portal:{name}:{site_version(request)}:{host}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PORTAL_PAGE_CACHE_SECONDS or 1)
+    return value
 
 
 @register.simple_tag(takes_context=True)
@@ -36,11 +56,19 @@ def chart_page_url(context) -> str:
     cached = getattr(request, "_portal_chart_url", None)
     if cached is None:
         page = context.get("page")
-        if not isinstance(page, OrgChartPage):
-            page = OrgChartPage.objects.live().first()
-        cached = (page.get_url(request) or "") if page is not None else ""
+        if isinstance(page, OrgChartPage):
+            cached = page.get_url(request) or ""
+        else:
+            cached = _per_host(request, "chart-url", lambda: _chart_url(request))
         request._portal_chart_url = cached
     return cached
+
+
+def _chart_url(request) -> str:
+    from portal.models import OrgChartPage
+
+    page = OrgChartPage.objects.live().first()
+    return (page.get_url(request) or "") if page is not None else ""
 
 
 @register.filter

@@ -3,6 +3,8 @@ the audience rule, the /search/ page and /api/search/. Runs on SQLite and on Pos
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -353,3 +355,115 @@ def test_api_search_bad_input_gets_an_answer_never_a_500(pages, params, status):
     assert response.status_code == status
     if status == 400:
         assert response.json()["q"]
+
+
+# --- cost: queries per search ------------------------------------------------------------------
+
+
+def _a_search_as_the_views_do_it(user, query: str):
+    """What /search/ and /api/search/ do for one request: count, first page, highlighted hits."""
+    from django.core.paginator import Paginator
+
+    from portal.queries import search_hits
+
+    page_obj = Paginator(search_pages(user, query), 10).get_page(1)
+    return page_obj, search_hits(page_obj.object_list, query)
+
+
+# Queries for one search by a member, content types not cached: the member's organisations, the
+# three content page types' ids, the view restrictions, (SQLite) whether the FTS table exists, the
+# searched page types' ids, the count, the first page, its specific pages.
+SEARCH_QUERIES = {"sqlite": 10, "postgresql": 9}
+
+
+@pytest.mark.parametrize("matching", [20, 200])
+def test_the_queries_of_a_search_do_not_grow_with_the_hits(
+    home, street, roles, matching, django_assert_num_queries
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import Visibility
+    from tests.portal.content_support import notice
+
+    hidden = matching // 4  # members-only notices of community 2: never shown to a community-1 member
+    for i in range(hidden):
+        notice(street["community2"], title=f"第二社区志愿服务内部通知{i}", visibility=Visibility.MEMBERS)
+    for i in range(matching - hidden):
+        home.add_child(instance=Page(title=f"社区志愿服务第{i}期", slug=f"zhiyuan-{i}"))
+    home.add_child(instance=Page(title="社区党建工作", slug="other"))  # matches nothing
+    ContentType.objects.clear_cache()
+
+    with django_assert_num_queries(SEARCH_QUERIES[connection.vendor]) as captured:
+        page_obj, hits = _a_search_as_the_views_do_it(roles["member"], "志愿")
+
+    assert page_obj.paginator.count == matching - hidden
+    assert len(hits) == 10 and all("志愿" in hit.page.title and "内部" not in hit.page.title for hit in hits)
+    # The full-text match runs once per statement, not once more per hit to score it.
+    assert all(query["sql"].count("MATCH") <= 1 for query in captured.captured_queries)
+
+
+def test_every_hit_is_on_exactly_one_results_page(home):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.paginator import Paginator
+
+    for i in range(23):
+        home.add_child(instance=Page(title=f"社区志愿服务第{i}期", slug=f"p{i}"))
+    paginator = Paginator(search_pages(AnonymousUser(), "志愿"), 10)
+    seen = [page.pk for number in paginator.page_range for page in paginator.page(number).object_list]
+    assert paginator.count == 23 and len(seen) == 23 and len(set(seen)) == 23
+
+
+def test_scores_can_be_annotated_and_relevance_order_turned_off(pages):
+    backend = get_search_backend()
+    queryset = Page.objects.filter(title__in=TITLES).order_by("title")
+    scored = list(backend.search("社区", queryset).annotate_score("relevance"))
+    assert len(scored) == 2 and all(isinstance(page.relevance, float) for page in scored)
+    unordered = backend.search("社区", queryset, order_by_relevance=False)
+    assert [page.title for page in unordered] == sorted(["社区志愿服务活动通知", "社区党建工作"])
+
+
+def test_a_negated_query_finds_the_pages_without_the_word(pages):
+    from modelsearch.query import Not, PlainText
+
+    assert set(found(Not(PlainText("社区")))) == {"党员学习教育"}
+
+
+# --- jieba's dictionary: loaded as a serving process starts, not by commands -----------------
+
+
+def test_the_wsgi_application_loads_the_dictionary_and_django_setup_does_not():
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django, jieba; django.setup(); import portal.urls;"
+        "loaded_by_setup = jieba.dt.initialized; import portal.wsgi;"
+        "print(loaded_by_setup, jieba.dt.initialized)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
+
+
+def test_a_celery_worker_loads_the_dictionary_before_its_pool_starts(monkeypatch):
+    from celery.signals import celeryd_init
+
+    import core.search.segment
+    import portal.celery  # noqa: F401 - connects the handler
+
+    calls = []
+    monkeypatch.setattr(core.search.segment, "load_dictionary", lambda: calls.append(1) or 0.0)
+    celeryd_init.send(sender="worker@test", instance=None, conf=None, options={})
+    assert calls == [1]
+
+
+def test_results_facet_by_page_type_as_the_admin_search_does(home):
+    home.add_child(instance=Page(title="社区志愿服务活动通知", slug="a"))
+    home.add_child(instance=OrgChartPage(title="志愿者名单", slug="b"))
+    home.add_child(instance=OrgChartPage(title="社区党建工作", slug="c"))
+    facets = get_search_backend().search("志愿", Page.objects.all()).facet("content_type_id")
+    assert sorted(facets.values()) == [1, 1]
