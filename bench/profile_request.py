@@ -49,7 +49,7 @@ def main() -> int:
         user = get_user_model().objects.get(username=args.user)
         store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = "orgchart.backends.MemberModelBackend"
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.save()
         cookie = "; ".join(filter(None, [cookie, f"{settings.SESSION_COOKIE_NAME}={store.session_key}"]))
@@ -87,7 +87,10 @@ def main() -> int:
                 call(url)
             prof.disable()
             out = io.StringIO()
-            pstats.Stats(prof, stream=out).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
+            stats = pstats.Stats(prof, stream=out).sort_stats(os.environ.get("SORT", "cumulative"))
+            stats.print_stats(int(os.environ.get("LINES", "40")))
+            if os.environ.get("CALLERS"):
+                pstats.Stats(prof, stream=out).print_callers(os.environ["CALLERS"])
             print(out.getvalue())
     return 0
 

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -35,16 +36,36 @@ VERSION_KEY = "orgchart:data-version"
 FIGURES_TIMEOUT = 60 * 60  # seconds
 
 
+# Within one web request the stamp is read once (a page asks for several figures); outside a
+# request (tasks, shell) every call reads the cache. A write in the request forgets it.
+_request = Local()
+
+
+def _request_started(**_kwargs) -> None:
+    _request.version = ""
+
+
+def _request_finished(**_kwargs) -> None:
+    _request.version = None
+
+
 def data_version() -> str:
     """The current stamp; a new one when none is stored (first use, evicted, cache cleared)."""
+    memo = getattr(_request, "version", None)
+    if memo:
+        return memo
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY) or "unstored"
+    if memo is not None:
+        _request.version = version
     return version
 
 
 def _new_version() -> None:
+    if getattr(_request, "version", None) is not None:
+        _request.version = ""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
@@ -67,6 +88,7 @@ def cached_figure(name: str, parts: tuple, compute: Callable[[], T], day: dt.dat
 
 def connect_receivers() -> None:
     """Every write to the tables the figures are made of retires them (called from AppConfig.ready)."""
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_migrate, post_save
 
     from .models import Member, Organisation, Post, Tenure, Transfer
@@ -78,3 +100,5 @@ def connect_receivers() -> None:
     organisation_changed.connect(organisation_data_changed, dispatch_uid="orgchart-figures-tree")
     posts_changed.connect(organisation_data_changed, dispatch_uid="orgchart-figures-posts")
     post_migrate.connect(organisation_data_changed, dispatch_uid="orgchart-figures-migrate")
+    request_started.connect(_request_started, dispatch_uid="orgchart-figures-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="orgchart-figures-request-finished")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from orgchart.models import Organisation
@@ -47,3 +48,29 @@ def build_tree(
         else:
             parent.children.append(node)
     return roots
+
+
+class LazyTree(Sequence):
+    """`build_tree` run only when a template (or a test) reads the tree: a chart whose rendered
+    tree comes from the cache does not nest 1,700 organisations again nor count their members."""
+
+    def __init__(self, rows: list[Organisation], selected: Organisation | None, counts) -> None:
+        self.rows, self.selected, self.counts = rows, selected, counts
+        self._roots: list[TreeNode] | None = None
+
+    def _built(self) -> list[TreeNode]:
+        if self._roots is None:
+            self._roots = build_tree(self.rows, self.counts(self.rows), self.selected)
+        return self._roots
+
+    def __iter__(self) -> Iterator[TreeNode]:
+        return iter(self._built())
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)

@@ -23,14 +23,20 @@ from orgchart.queries import subtree_member_counts, tree_rows
 from .access import pages_visible_to
 
 
-def unread_notice_count(user, notices: QuerySet) -> int:
-    """Of `notices`, those addressed to `user` as a member that they have not opened yet."""
-    from .models import NoticePage
+def unread_notice_count(request) -> int:
+    """Of the notices listed for the reader, those addressed to them as a member (through their
+    own branch) that they have not opened yet. One query: their own reads."""
+    from .listcache import listed_ids
+    from .models import NoticePage, NoticeRead
 
-    member = access.member_for(user)
+    member = access.member_for(request.user)
     if member is None or not member.is_active:
         return 0
-    return notices.filter(NoticePage.addressed_to_member_q(user)).exclude(reads__member=member).count()
+    addressed = listed_ids(request, NoticePage, "addressed")
+    if not addressed:
+        return 0
+    read = set(NoticeRead.objects.filter(member=member).values_list("notice_id", flat=True))
+    return sum(1 for pk in addressed if pk not in read)
 
 
 def _covering(rows: QuerySet, field: str, path) -> QuerySet:

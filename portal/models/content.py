@@ -56,6 +56,14 @@ class ContentPage(Page):
     class Meta:
         abstract = True
 
+    # What a list shows beside the title. Plain attributes, so the list template never looks up
+    # a field a page type lacks (a failed lookup costs Django's template engine a dir() of the page).
+    is_pinned = False
+
+    @property
+    def list_tag(self) -> str:
+        return ""
+
     # The publishing organisation is the section's: set on every save, so a moved page follows.
     def save(self, *args, **kwargs):
         section = self.section()
@@ -143,10 +151,21 @@ class ContentIndexPage(Page):
         """Hook for a subclass's own filters (e.g. category); returns the items and chosen values."""
         return items, {}
 
+    # Query-string filters; a list asked for without any is read from the list cache.
+    filter_params: tuple[str, ...] = ("org", "month")
+
     def get_context(self, request, *args, **kwargs):
+        from ..listcache import PageList, fragment_context, listed_ids
         from ..listing import filter_by_month, filter_by_organisation, paginate
 
         context = super().get_context(request, *args, **kwargs)
+        if not any(request.GET.get(name, "").strip() for name in self.filter_params):
+            page_obj = paginate(request, listed_ids(request, self.content_model), self.per_page)
+            page_obj.object_list = PageList(self.content_model, page_obj.object_list)
+            context.update(page_obj=page_obj, filter_errors=[], chosen_org=None, chosen_month="")
+            context.update(fragment_context(request, self.pk, page_obj.number))
+            context.update(self.extra_filters(request, None, [])[1])
+            return context
         errors: list[str] = []
         items = self.content_for(request.user)
         items, org = filter_by_organisation(request, items, errors)

@@ -55,6 +55,11 @@ class NoticePage(ContentPage):
         ),
     )
     pinned = models.BooleanField(_("pinned"), default=False, help_text=_("Pinned notices stay on top."))
+
+    @property
+    def is_pinned(self) -> bool:
+        return self.pinned
+
     expires_at = models.DateTimeField(
         _("expires at"),
         null=True,

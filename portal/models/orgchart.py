@@ -11,11 +11,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from orgchart import access
+from orgchart.cache import FIGURES_TIMEOUT, data_version
 from orgchart.models import Organisation
 from orgchart.queries import cached_subtree_member_counts, statistics_for, street_root, tree_rows
 
 from ..charts import statistics_charts
-from ..orgtree import build_tree
+from ..orgtree import LazyTree
 from .base import LoginRequiredPage
 from .home import HomePage
 
@@ -70,13 +71,17 @@ class OrgChartPage(LoginRequiredPage):
         wanted = self.selected_id(request)
         root = self.get_root()
         rows = tree_rows(root) if root is not None else []
-        counts = cached_subtree_member_counts(rows)
         selected = self.landing_node(request.user, rows)
         if wanted is not None:
             selected = next((org for org in rows if org.pk == wanted), None)
             if selected is None:
                 raise Http404(_("No such organisation."))
-        context["tree"] = build_tree(rows, counts, selected)
+        context["tree"] = LazyTree(rows, selected, cached_subtree_member_counts)
+        # The rendered tree is the same for every reader: it changes with the figures' version
+        # (members, posts, the tree) and with the organisation open in it.
+        top = rows[0].path if rows else ""
+        context["tree_key"] = f"{data_version()}:{top}:{selected.pk if selected else ''}"
+        context["tree_seconds"] = FIGURES_TIMEOUT
         context["selected"] = selected
         if selected is not None:
             context["stats"] = stats = statistics_for(request.user, selected)

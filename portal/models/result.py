@@ -37,6 +37,11 @@ class ResultPage(ContentPage):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("kind"), FieldPanel("author"), *CONTENT_PANELS]
+
+    @property
+    def list_tag(self) -> str:
+        return self.get_kind_display()
+
     search_fields = [*ContentPage.search_fields, index.FilterField("kind")]
     template = "portal/result_page.html"
 
@@ -53,6 +58,8 @@ class ResultIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("results index")
+
+    filter_params = (*ContentIndexPage.filter_params, "kind")
 
     def extra_filters(self, request, items: QuerySet, errors: list[str]):
         raw = request.GET.get("kind", "").strip()

@@ -34,6 +34,11 @@ class StudyPage(ContentPage):
     reading_minutes = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
 
     content_panels = [*Page.content_panels, FieldPanel("category"), FieldPanel("featured"), *CONTENT_PANELS]
+
+    @property
+    def list_tag(self) -> str:
+        return self.get_category_display()
+
     search_fields = [*ContentPage.search_fields, index.FilterField("category")]
     template = "portal/study_page.html"
 
@@ -74,6 +79,8 @@ class StudyIndexPage(ContentIndexPage):
 
     class Meta:
         verbose_name = _("study material index")
+
+    filter_params = (*ContentIndexPage.filter_params, "category")
 
     def extra_filters(self, request, items: QuerySet, errors: list[str]):
         raw = request.GET.get("category", "").strip()

@@ -7,6 +7,9 @@ from django.conf import settings
 from wagtail.models import Site
 
 from core import formatting
+from orgchart import access
+from orgchart.backends import ADMIN_ACCESS_PERMISSION
+from orgchart.cache import cached_figure
 
 register = template.Library()
 
@@ -75,3 +78,17 @@ def _chart_url(request) -> str:
 def percent(share: float) -> str:
     """0.8234 → "82.3%"."""
     return formatting.percent(share)
+
+
+@register.simple_tag(takes_context=True)
+def can_open_admin(context) -> bool:
+    """Whether the menu shows the admin link. Post holders and superusers are known without a
+    query; anyone else (a hand-made Wagtail group) is asked once per figures version and hour —
+    a link only: the admin checks `wagtailadmin.access_admin` itself on every request."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or access.is_manager(user):
+        return True
+    return cached_figure("admin-link", (user.pk,), lambda: user.has_perm(ADMIN_ACCESS_PERMISSION))
