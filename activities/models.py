@@ -146,8 +146,6 @@ class Activity(models.Model):
         errors: dict[str, str] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The activity must end after it starts.")
-        if self.capacity is not None and self.capacity < 1:
-            errors["capacity"] = _("An activity needs at least one place.")
         if self.signup_deadline and self.starts_at and self.signup_deadline > self.starts_at:
             errors["signup_deadline"] = _("The sign-up deadline cannot be after the start.")
         if self.meeting_type and self.kind != ActivityKind.ORGANISATION_LIFE:

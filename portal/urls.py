@@ -25,6 +25,7 @@ urlpatterns = [
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
+    path("activities/", include("volunteers.urls")),
     path("reading/", include("portal.reading_urls")),
 ]
 
