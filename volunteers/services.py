@@ -346,6 +346,7 @@ def create_team_activity(team: Team, *, actor, **fields: Any) -> Activity:
     activity = activity_services.create_activity(actor=None, organiser=team.organisation, **fields)
     if actor is not None and actor.is_authenticated:
         Activity.objects.filter(pk=activity.pk).update(created_by=actor)
+        activity.created_by = actor
     team.activities.add(activity)
     return activity
 
