@@ -267,6 +267,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "orgchart.models.OrgKind",
         "TransferKindEnum": "orgchart.models.TransferKind",
+        "SignUpStatusEnum": "volunteers.models.SignUpStatus",
+        "TransferStatusEnum": "orgchart.models.TransferStatus",
+        "ActivityKindEnum": "activities.models.ActivityKind",
     },
 }
 
