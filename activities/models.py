@@ -131,11 +131,20 @@ class Activity(models.Model):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["organiser", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="activity_ends_after_start"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="activity_has_places"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="activity_ends_after_start",
+                violation_error_message=_("The activity must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="activity_has_places",
+                violation_error_message=_("An activity needs at least one place."),
+            ),
             models.CheckConstraint(
                 condition=Q(meeting_type="") | Q(kind="organisation_life"),
                 name="activity_meeting_type_only_for_organisation_life",
+                violation_error_message=_("Only organisation life has a meeting type."),
             ),
         ]
 

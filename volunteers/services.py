@@ -34,6 +34,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from activities import access as activity_access
 from activities import services as activity_services
 from activities.models import LIVE_STATES, Activity, ActivityState
 from core.text import normalise
@@ -554,4 +555,30 @@ def create_team(
     team.save()
     team.leaders.set(leaders)
     team.members.set(members)
+    return team
+
+
+@transaction.atomic
+def save_team(team: Team, *, actor, leaders=None, members=None, activities=None) -> Team:
+    """Create or change a team (the admin's form fills `team`); the actor must manage its
+    organisation, and, when it moves, the organisation it was under. Activities linked must be
+    organised in a subtree the actor manages."""
+    if actor is not None:
+        if not access.can_manage_team(actor, team):
+            raise PermissionDenied(_("You do not manage this organisation."))
+        if team.pk:
+            before = Team.objects.select_related("organisation").get(pk=team.pk)
+            if not access.can_manage_team(actor, before):
+                raise PermissionDenied(_("You do not manage this organisation."))
+        if activities is not None and any(
+            not activity_access.can_manage_activity(actor, a) for a in activities
+        ):
+            raise PermissionDenied(_("You may only link activities of organisations you manage."))
+    team.name = normalise(team.name)
+    team.description = normalise(team.description)
+    team.full_clean()
+    team.save()
+    for name, value in (("leaders", leaders), ("members", members), ("activities", activities)):
+        if value is not None:
+            getattr(team, name).set(value)
     return team
