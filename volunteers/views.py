@@ -140,7 +140,9 @@ def my_service(request: HttpRequest) -> HttpResponse:
     data = queries.my_service(request.user)
     for signup in data["upcoming"]:
         signup.position = services.waiting_position(signup)
-    return render(request, "volunteers/mine.html", data)
+    response = render(request, "volunteers/mine.html", data)
+    response.personal_data = True
+    return response
 
 
 @login_required
@@ -182,7 +184,7 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     done = SignUp.objects.filter(activity=activity, status=SignUpStatus.CONFIRMED).select_related("person")
-    return render(
+    response = render(
         request,
         "volunteers/organise.html",
         {
@@ -197,6 +199,8 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
             "hours_form": HoursForm(),
         },
     )
+    response.personal_data = True  # names and mobiles: never stored by browsers or proxies
+    return response
 
 
 @login_required

@@ -63,6 +63,7 @@ def test_organiser_page_shows_code_and_qr_and_ticks(client, street, people, role
     page = client.get(reverse("volunteers:organise", args=[activity.pk]))
     body = page.content.decode()
     assert page.status_code == 200 and activity.checkin_code in body and "<svg" in body
+    assert "no-store" in page["Cache-Control"]
     client.post(reverse("volunteers:tick", args=[signup.pk]), {"present": "1"})
     signup.refresh_from_db()
     assert signup.checked_in_at is not None
