@@ -180,7 +180,7 @@ class SignUp(models.Model):
     class Meta:
         verbose_name = _("sign-up")
         verbose_name_plural = _("sign-ups")
-        ordering = ["activity", "created_at", "pk"]
+        ordering = ["activity_id", "created_at", "pk"]  # the column: no join on the activity
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "person"],

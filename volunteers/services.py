@@ -124,7 +124,7 @@ def _fill_places(activity: Activity, now: dt.datetime) -> list[SignUp]:
     return offered
 
 
-def _offer_signup(token: str) -> tuple[int, str]:
+def offer_signup_id(token: str) -> tuple[int, str]:
     """The sign-up id and offer time a confirmation token names; ValidationError if forged."""
     try:
         data = signing.loads(token, salt=OFFER_SALT)
@@ -136,7 +136,7 @@ def _offer_signup(token: str) -> tuple[int, str]:
 def _open_offer(token: str, actor, now: dt.datetime) -> tuple[Activity, SignUp]:
     """Lock and return the activity and the offered sign-up the token names, if still open to actor."""
     _require_person(actor)
-    signup_id, offered_at = _offer_signup(token)
+    signup_id, offered_at = offer_signup_id(token)
     activity_id = SignUp.objects.filter(pk=signup_id).values_list("activity_id", flat=True).first()
     if activity_id is None:
         raise ValidationError(_("This confirmation link is not valid."), code="offer_link")

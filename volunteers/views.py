@@ -172,15 +172,20 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
     checkin_url = request.build_absolute_uri(
         reverse("volunteers:check_in", args=[activity.pk]) + "?" + urlencode({"code": activity.checkin_code})
     )
+    signups = list(queries.roster(activity))
+    queue = sorted(
+        (s for s in signups if s.status == SignUpStatus.WAITING), key=lambda s: (s.queued_at, s.pk)
+    )
+    positions = {s.pk: n for n, s in enumerate(queue, start=1)}
     rows = []
-    for signup in queries.roster(activity):
+    for signup in signups:
         volunteer = getattr(signup.person, "volunteer", None)
         rows.append(
             {
                 "signup": signup,
                 "name": queries.display_name(signup.person),
                 "mobile": access.volunteer_mobile(request.user, volunteer) if volunteer else "",
-                "position": services.waiting_position(signup),
+                "position": positions.get(signup.pk),
             }
         )
     done = SignUp.objects.filter(activity=activity, status=SignUpStatus.CONFIRMED).select_related("person")
@@ -282,7 +287,7 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
     """The page the offer notification links to: confirm or decline the place offered."""
     signup = None
     try:
-        signup_id, _offered = services._offer_signup(token)
+        signup_id, _offered = services.offer_signup_id(token)
     except ValidationError as exc:
         _refused(request, exc)
         return render(request, "volunteers/offer.html", {"signup": None}, status=400)
