@@ -3,6 +3,8 @@ check-in page (code, QR code, ticks), the volunteer's check-in form, the offer p
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -158,3 +160,23 @@ def test_volunteer_cannot_see_other_volunteers_mobiles(client, street, people, r
     assert access.volunteer_mobile(other.user, other) == "13800001234"
     assert access.volunteer_mobile(roles["community_secretary"], other) == "13800001234"
     assert Organisation.objects.filter(pk=other.community_id).exists()
+
+
+def test_activity_list_takes_the_same_queries_for_1_and_10_activities(client, street, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["m1"])
+    url = reverse("volunteers:activities")
+
+    def queries_for_list() -> int:
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_activity(street["community1"])
+    one = queries_for_list()
+    for n in range(9):
+        make_activity(street["community1"], starts_in=dt.timedelta(days=10 + n))
+    assert queries_for_list() == one
