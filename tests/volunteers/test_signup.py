@@ -258,3 +258,15 @@ def test_places_cannot_be_reduced_below_those_taken(street, people, roles):
     assert "capacity" in exc.value.message_dict
     activity.refresh_from_db()
     assert activity.capacity == 3
+
+
+def test_organisation_with_activities_is_refused_deletion_not_a_server_error(street, roles):
+    from orgchart import services as org_services
+    from orgchart.models import OrgKind
+    from tests.factories.orgchart import make_org
+
+    leaf = make_org(street["community1"], OrgKind.UNION, name="一社区工会", code="SQ1-GH")
+    make_activity(leaf)
+    with pytest.raises(ValidationError):
+        org_services.delete_organisation(leaf, actor=roles["community_secretary"])
+    assert type(leaf).objects.filter(pk=leaf.pk).exists()
