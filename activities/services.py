@@ -1,4 +1,5 @@
-"""Changes of an activity that concern no one signed up: create, open, close, the check-in code.
+"""Changes of an activity that concern no one signed up: create, open, close (also at the deadline,
+periodically), the check-in code.
 
 Each function takes `actor` and checks it with activities.access (None: the system, e.g. the demo
 or a task that checked already). Changes that touch the people signed up — editing (the places
@@ -8,11 +9,14 @@ volunteers.services, which holds the sign-ups and builds on this module.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import normalise
@@ -119,3 +123,22 @@ def rotate_checkin_code(activity: Activity, *, actor) -> Activity:
     activity.checkin_code = new_checkin_code()
     activity.save(update_fields=["checkin_code", "updated_at"])
     return activity
+
+
+def close_due_signups(now: dt.datetime | None = None) -> list[int]:
+    """Close sign-up of open activities whose deadline (or start) has passed; return their ids.
+
+    Run every few minutes by django-celery-beat (activities.tasks.close_due_signups). Idempotent:
+    a conditional UPDATE on `state = open`, so a second run, or two at once, change nothing more.
+    Sign-up is refused past the deadline anyway; this makes the state say so.
+    """
+    now = now or timezone.now()
+    due = Activity.objects.filter(state=ActivityState.OPEN).filter(
+        Q(signup_deadline__lte=now) | Q(signup_deadline__isnull=True, starts_at__lte=now)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if ids:
+        Activity.objects.filter(pk__in=ids, state=ActivityState.OPEN).update(
+            state=ActivityState.CLOSED, updated_at=now
+        )
+    return ids

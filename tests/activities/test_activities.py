@@ -117,3 +117,25 @@ def test_list_filters_by_kind_organisation_and_month(street, roles):
     assert set(queries.activity_list(user, kind=ActivityKind.RESEARCH_VISIT)) == {two}
     assert set(queries.activity_list(user, organisation=street["community1"])) == {one, later}
     assert set(queries.activity_list(user, month=(base.year, base.month))) == {one, two}
+
+
+def test_close_due_signups_closes_open_activities_past_their_deadline_once(street):
+    past_deadline = make_activity(
+        street["community1"], signup_deadline=timezone.now() + dt.timedelta(hours=1)
+    )
+    Activity.objects.filter(pk=past_deadline.pk).update(
+        signup_deadline=timezone.now() - dt.timedelta(minutes=1)
+    )
+    still_open = make_activity(street["community1"], starts_in=dt.timedelta(days=6))
+    draft = make_activity(street["community1"], open_now=False, starts_in=dt.timedelta(days=7))
+    assert services.close_due_signups() == [past_deadline.pk]
+    assert services.close_due_signups() == []
+    states = dict(Activity.objects.values_list("pk", "state"))
+    assert states == {past_deadline.pk: "closed", still_open.pk: "open", draft.pk: "draft"}
+
+
+def test_the_periodic_tasks_are_scheduled():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {"activities.tasks.close_due_signups", "volunteers.tasks.expire_offers"} <= tasks
