@@ -180,3 +180,25 @@ def test_activity_list_takes_the_same_queries_for_1_and_10_activities(client, st
     for n in range(9):
         make_activity(street["community1"], starts_in=dt.timedelta(days=10 + n))
     assert queries_for_list() == one
+
+
+def test_organiser_page_takes_the_same_queries_for_2_and_8_people(client, street, people, roles):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    activity = make_activity(street["community1"], capacity=3)
+    client.force_login(roles["community_secretary"])
+    url = reverse("volunteers:organise", args=[activity.pk])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for name in ("m1", "volunteer"):
+        services.sign_up(activity, actor=people[name])
+    two = count()
+    for name in ("m2", "m3", "m4", "m5", "m6", "volunteer2"):  # 3 places: 5 of the 8 wait
+        services.sign_up(activity, actor=people[name])
+    assert count() == two
