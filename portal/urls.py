@@ -22,9 +22,11 @@ urlpatterns = [
     path("api/search/", SearchAPIView.as_view(), name="api-search"),
     path("api/", include("orgchart.api_urls")),
     path("api/", include("inbox.api_urls")),
+    path("api/", include("volunteers.api_urls")),
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
+    path("activities/", include("volunteers.urls")),
     path("reading/", include("portal.reading_urls")),
 ]
 

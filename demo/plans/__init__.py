@@ -3,6 +3,6 @@
 Each is a module with `seed(ctx: demo.seed.SeedContext) -> None`.
 """
 
-from . import content, orgchart, portal
+from . import content, orgchart, portal, volunteers
 
-PLANS = (orgchart, portal, content)
+PLANS = (orgchart, portal, content, volunteers)

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,6 +187,14 @@ def delete_organisation(org: Organisation, *, actor=None) -> None:
         if reason := organisation_deletion_refusal(node):
             raise ValidationError(reason)
         _changed(node, "deleted")
-        node.delete()
+        try:
+            with transaction.atomic():
+                node.delete()
+        except ProtectedError as exc:
+            # Rows of later apps (activities, teams, volunteers) protect what they point at.
+            # ProtectedError is an IntegrityError: uncaught, run_tree_write would retry it in vain.
+            raise ValidationError(
+                _("Activities, teams or other records refer to this organisation; close it instead.")
+            ) from exc
 
     run_tree_write(write)

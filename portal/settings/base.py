@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "orgchart",
     "demo",
     "inbox",
+    "activities",
+    "volunteers",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -265,6 +267,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "orgchart.models.OrgKind",
         "TransferKindEnum": "orgchart.models.TransferKind",
+        "SignUpStatusEnum": "volunteers.models.SignUpStatus",
+        "TransferStatusEnum": "orgchart.models.TransferStatus",
+        "ActivityKindEnum": "activities.models.ActivityKind",
     },
 }
 
@@ -299,6 +304,10 @@ IMPORT_INLINE_MAX_ROWS = env.IMPORT_INLINE_MAX_ROWS
 # one task runs before it hands the rest to a fresh task (keeps each under the time limits).
 INBOX_BATCH_SIZE = 200
 INBOX_RUN_SECONDS = 240
+
+# Volunteer service: how many hours a person offered a freed place has to confirm it (never past
+# the activity's start); the sweep `volunteers.tasks.expire_offers` passes it on after that.
+VOLUNTEERS_OFFER_HOURS = env.VOLUNTEERS_OFFER_HOURS
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,15 @@ ENDPOINTS = {
     "/api/inbox/read-all/": {"post"},
     "/api/inbox/unread-count/": {"get"},
     "/api/search/": {"get"},
+    "/api/activities/": {"get"},
+    "/api/activities/{id}/": {"get"},
+    "/api/activities/{id}/sign-up/": {"post"},
+    "/api/activities/{id}/check-in/": {"post"},
+    "/api/signups/": {"get"},
+    "/api/signups/{id}/": {"get"},
+    "/api/signups/{id}/cancel/": {"post"},
+    "/api/offers/confirm/": {"post"},
+    "/api/me/hours/": {"get"},
 }
 
 

@@ -1,0 +1,182 @@
+"""The demo's volunteer service (issue 7): two teams, registered volunteers with logins, and
+activities around today — two done (check-ins, hours, a no-show, an adjusted hour), one full with
+a waiting list, a home study visit, a party lecture (三会一课) and a draft.
+
+Activities are made through activities.services and future sign-ups through
+volunteers.services.sign_up (so the demo obeys the same rules); finished activities' sign-ups are
+written straight, as services refuse to sign up for the past. Times are relative to now, so the
+demo always has something coming up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from activities import services as activity_services
+from activities.models import Activity, ActivityKind, ActivityState, Eligibility, MeetingType
+from orgchart.models import Member
+from volunteers import services
+from volunteers.models import HoursAdjustment, SignUp, SignUpStatus, Team, TeamKind, Volunteer
+
+from ..seed import SeedContext
+from ..tables import DEMO_PASSWORD
+
+VOLUNTEERS = (
+    ("zhiyuanzhe", "陈秀英", "13700000101", "理发、量血压"),
+    ("zhiyuan02", "刘建华", "13700000102", "水电维修"),
+    ("zhiyuan03", "周晓梅", "13700000103", "文艺演出、摄影"),
+)
+EXTRA_LOGINS = 8  # members of the first community who get a login to fill the demo's activities
+
+
+def _at(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _activity(organiser, *, days: int, hour: int = 9, hours: int = 2, **fields):
+    values = {
+        "kind": ActivityKind.VOLUNTEER_SERVICE,
+        "place": f"{organiser.name}活动室",
+        "starts_at": _at(days, hour),
+        "ends_at": _at(days, hour) + dt.timedelta(hours=hours),
+        "capacity": 10,
+        "eligibility": Eligibility.ANYONE,
+    }
+    values.update(fields)
+    open_now = values.pop("open_now", True)
+    return activity_services.create_activity(actor=None, organiser=organiser, open_now=open_now, **values)
+
+
+def _member_logins(community) -> list:
+    User = get_user_model()
+    members = list(
+        Member.objects.active().in_subtree(community).filter(user__isnull=True).order_by("pk")[:EXTRA_LOGINS]
+    )
+    users = []
+    for n, member in enumerate(members, start=1):
+        user = User.objects.create_user(username=f"dy{n:02d}", password=DEMO_PASSWORD)
+        Member.objects.filter(pk=member.pk).update(user=user)
+        users.append(user)
+    return users
+
+
+def _done(activity, people, *, no_show=(), adjust=None) -> None:
+    """A finished activity: everyone confirmed, those present checked in and credited."""
+    start = activity.starts_at
+    rows = [
+        SignUp(
+            activity=activity,
+            person=user,
+            status=SignUpStatus.CONFIRMED,
+            queued_at=start - dt.timedelta(days=3, minutes=-i),
+            confirmed_at=start - dt.timedelta(days=3, minutes=-i),
+            checked_in_at=None if user in no_show else start - dt.timedelta(minutes=10 - i % 10),
+            hours=Decimal("0") if user in no_show else activity.length_hours,
+            no_show=user in no_show,
+        )
+        for i, user in enumerate(people)
+    ]
+    SignUp.objects.bulk_create(rows)
+    Activity.objects.filter(pk=activity.pk).update(state=ActivityState.DONE)
+    if adjust is not None:
+        user, hours, reason, by = adjust
+        signup = SignUp.objects.get(activity=activity, person=user)
+        HoursAdjustment.objects.create(
+            signup=signup, old_hours=signup.hours, new_hours=hours, reason=reason, adjusted_by=by
+        )
+        SignUp.objects.filter(pk=signup.pk).update(hours=hours)
+
+
+def seed(ctx: SeedContext) -> None:
+    community = ctx.orgs["SQ01"]
+    branch = ctx.orgs["SQ01-ZB01"]
+    street = ctx.street
+    shequ, dangyuan = ctx.users["shequ"], ctx.users["dangyuan"]
+    members = _member_logins(community)
+    volunteers = []
+    for username, name, mobile, skills in VOLUNTEERS:
+        volunteers.append(
+            services.register_volunteer(
+                username=username,
+                password=DEMO_PASSWORD,
+                name=name,
+                mobile=mobile,
+                community=community,
+                skills=skills,
+            ).user
+        )
+
+    members_team = Team.objects.create(
+        organisation=community, name=f"{community.name}党员志愿服务队", kind=TeamKind.MEMBERS
+    )
+    members_team.leaders.add(dangyuan)
+    members_team.members.add(dangyuan, *members)
+    task_team = Team.objects.create(organisation=street, name="春申街道攻坚先锋队", kind=TeamKind.TASK)
+    task_team.leaders.add(ctx.users["jiedao"])
+    service_team = Team.objects.create(
+        organisation=community, name=f"{community.name}便民服务队", kind=TeamKind.SERVICE
+    )
+    service_team.leaders.add(shequ)
+    service_team.members.add(*volunteers)
+
+    # Done: hours credited, one no-show, one hour adjusted by the secretary with a reason.
+    cleanup = _activity(community, days=-20, title="小区环境大扫除", hours=3)
+    _done(cleanup, [dangyuan, *members[:4], volunteers[0]], no_show=(members[3],))
+    haircut = _activity(community, days=-9, hour=14, title="为老人义务理发", capacity=6)
+    _done(
+        haircut,
+        [volunteers[0], volunteers[1], members[0]],
+        adjust=(volunteers[0], Decimal("3.00"), "提前一小时到场准备工具", shequ),
+    )
+    members_team.activities.add(cleanup)
+    service_team.activities.add(haircut)
+
+    # Coming up: one full with a waiting list (5 places, 8 signed up).
+    full = _activity(community, days=3, title="垃圾分类宣传指导", capacity=5, place="梅园社区广场")
+    for user in [dangyuan, *members[:4], *members[4:7]]:
+        services.sign_up(full, actor=user)
+    members_team.activities.add(full)
+    fair = _activity(
+        community, days=6, hour=8, hours=4, title="便民服务集市", capacity=20, kind=ActivityKind.LARGE_EVENT
+    )
+    for user in [*volunteers, members[7]]:
+        services.sign_up(fair, actor=user)
+    service_team.activities.add(fair)
+    study = _activity(
+        community,
+        days=4,
+        hour=15,
+        title="为行动不便党员上门送学",
+        kind=ActivityKind.HOME_STUDY,
+        capacity=3,
+        eligibility=Eligibility.SUBTREE,
+    )
+    services.sign_up(study, actor=members[0])
+    _activity(
+        branch,
+        days=10,
+        hour=14,
+        title="季度党课：学习党章",
+        kind=ActivityKind.ORGANISATION_LIFE,
+        meeting_type=MeetingType.PARTY_LECTURE,
+        capacity=60,
+        eligibility=Eligibility.SUBTREE,
+    )
+    _activity(
+        street,
+        days=14,
+        title="街道攻坚行动：老旧小区加装电梯走访",
+        kind=ActivityKind.RESEARCH_VISIT,
+        open_now=False,
+    )
+    ctx.lap("volunteer service")
+    ctx.figures += [
+        ("activities", Activity.objects.in_subtree(street).count()),
+        ("registered volunteers", Volunteer.objects.count()),
+        ("sign-ups", SignUp.objects.count()),
+    ]

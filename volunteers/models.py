@@ -1,0 +1,232 @@
+"""Who takes part: registered volunteers, volunteer teams, sign-ups (with the waiting list) and
+service hours with their audit trail.
+
+A participant is a login (User): a party member takes part through the login of their Member
+record, anyone else through the login of their Volunteer record. A SignUp points at the User, so
+one rule covers both.
+
+Capacity: the places an activity holds are its CONFIRMED and OFFERED sign-ups (an offer keeps
+the place for the person offered until it is confirmed or expires). Every change that takes or
+frees a place runs with the activity's row locked (SELECT … FOR UPDATE) in volunteers.services,
+so two sign-ups never both see the last free place. The database also refuses a second live
+sign-up of one person for one activity (unique constraint on live statuses).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from core.masking import mask_mobile
+from core.tree import SubtreeQuerySet
+from orgchart.models import Organisation
+from orgchart.validators import validate_mobile
+
+
+class VolunteerQuerySet(SubtreeQuerySet):
+    subtree_path_field = "community__path"
+
+
+class Volunteer(models.Model):
+    """A registered volunteer who is not a party member (members take part as members)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.CASCADE,
+        related_name="volunteer",
+    )
+    name = models.CharField(_("full name"), max_length=50)
+    mobile = models.CharField(_("mobile"), max_length=11, validators=[validate_mobile])
+    community = models.ForeignKey(
+        Organisation,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        help_text=_("The community the volunteer lives in."),
+    )
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["community__path", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class TeamKind(models.TextChoices):
+    MEMBERS = "members", _("Party-member volunteer team")
+    TASK = "task", _("Task team")
+    SERVICE = "service", _("Service volunteer team")
+
+
+class TeamQuerySet(SubtreeQuerySet):
+    subtree_path_field = "organisation__path"
+
+
+class Team(models.Model):
+    """A volunteer team (志愿者队伍) under an organisation; its leaders run the team's activities."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.SERVICE)
+    description = models.TextField(_("description"), blank=True)
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("leaders"), blank=True, related_name="led_teams"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="volunteer_teams"
+    )
+    activities = models.ManyToManyField(
+        Activity, verbose_name=_("activities"), blank=True, related_name="teams"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer team")
+        verbose_name_plural = _("volunteer teams")
+        ordering = ["organisation__path", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignUpStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Place offered")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Offer declined or expired")
+
+
+# A live sign-up holds a place or a place in the queue; one per person and activity.
+LIVE_STATUSES = (SignUpStatus.CONFIRMED, SignUpStatus.WAITING, SignUpStatus.OFFERED)
+# Sign-ups that hold one of the activity's places.
+PLACE_STATUSES = (SignUpStatus.CONFIRMED, SignUpStatus.OFFERED)
+
+
+class SignUpQuerySet(models.QuerySet):
+    def live(self) -> SignUpQuerySet:
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def holding_places(self) -> SignUpQuerySet:
+        return self.filter(status__in=PLACE_STATUSES)
+
+    def waiting(self) -> SignUpQuerySet:
+        """The waiting list in FIFO order."""
+        return self.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
+
+
+class SignUp(models.Model):
+    """One person's sign-up for one activity, from the sign-up to the hours credited."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="signups"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=SignUpStatus.choices)
+    # The waiting list's order: when the person joined it (ties broken by id).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ticked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hours = models.DecimalField(
+        _("service hours"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    no_show = models.BooleanField(_("no-show"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["activity_id", "created_at", "pk"]  # the column: no join on the activity
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "person"],
+                condition=Q(status__in=["confirmed", "waiting", "offered"]),
+                name="one_live_signup_per_person_and_activity",
+            ),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="signup_hours_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="signup_offer_has_expiry",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["activity", "status", "queued_at"], name="signup_queue_idx"),
+            models.Index(fields=["person", "status"], name="signup_person_idx"),
+            models.Index(
+                fields=["offer_expires_at"], name="signup_open_offer_idx", condition=Q(status="offered")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.person}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+class HoursAdjustment(models.Model):
+    """The audit trail of hours changed by hand: who, when, from what to what, and why."""
+
+    signup = models.ForeignKey(
+        SignUp, verbose_name=_("sign-up"), on_delete=models.CASCADE, related_name="adjustments"
+    )
+    old_hours = models.DecimalField(_("hours before"), max_digits=6, decimal_places=2)
+    new_hours = models.DecimalField(_("hours after"), max_digits=6, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200)
+    adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    adjusted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hours adjustment")
+        verbose_name_plural = _("hours adjustments")
+        ordering = ["-adjusted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.signup}: {self.old_hours} → {self.new_hours}"

@@ -1,0 +1,113 @@
+"""Serializers of the volunteer service's JSON API: shapes in and out; the rules are in services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from activities.models import Activity, ActivityKind
+from orgchart.models import Organisation
+
+from .models import SignUp
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    meeting_type_label = serializers.CharField(source="get_meeting_type_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    places_taken = serializers.IntegerField(read_only=True, help_text=_("Confirmed and offered places."))
+    waiting = serializers.IntegerField(read_only=True, help_text=_("People on the waiting list."))
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "meeting_type",
+            "meeting_type_label",
+            "title",
+            "description",
+            "place",
+            "organiser",
+            "organiser_name",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "places_taken",
+            "waiting",
+            "signup_deadline",
+            "cancel_cutoff_hours",
+            "eligibility",
+            "state",
+            "state_label",
+        ]
+        read_only_fields = fields
+
+
+class ActivityFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ActivityKind.choices, required=False)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Activities organised in its subtree."),
+    )
+    month = serializers.RegexField(
+        r"^(20[0-9]{2})-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text=_("YYYY-MM: activities starting that month."),
+    )
+    include_past = serializers.BooleanField(required=False, default=False)
+
+
+class SignUpSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    activity_title = serializers.CharField(source="activity.title", read_only=True)
+    position = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("Place on the waiting list (1 = next), or null.")
+    )
+    message = serializers.CharField(read_only=True, help_text=_("What the person is told, in Chinese."))
+
+    class Meta:
+        model = SignUp
+        fields = [
+            "id",
+            "activity",
+            "activity_title",
+            "status",
+            "status_label",
+            "position",
+            "offer_expires_at",
+            "checked_in_at",
+            "hours",
+            "no_show",
+            "message",
+        ]
+        read_only_fields = fields
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+
+
+class OfferSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=500, help_text=_("The token of the link in the offer notification.")
+    )
+
+
+class HoursQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, data):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise serializers.ValidationError({"end": _("The end of the range cannot be before its start.")})
+        return data
+
+
+class HoursSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)

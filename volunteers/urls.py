@@ -1,0 +1,23 @@
+"""Pages of the volunteer service under /activities/ (the JSON API is in volunteers.api_urls)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "volunteers"
+urlpatterns = [
+    path("", views.activity_list, name="activities"),
+    path("mine/", views.my_service, name="mine"),
+    path("register/", views.register, name="register"),
+    path("offers/<str:token>/", views.offer, name="offer"),
+    path("<int:pk>/", views.activity_detail, name="activity"),
+    path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
+    path("<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("<int:pk>/organise/", views.organise, name="organise"),
+    path("<int:pk>/organise/code/", views.rotate_code, name="rotate_code"),
+    path("<int:pk>/organise/complete/", views.complete, name="complete"),
+    path("<int:pk>/organise/cancel/", views.cancel_activity, name="cancel_activity"),
+    path("signups/<int:pk>/cancel/", views.cancel_signup, name="cancel_signup"),
+    path("signups/<int:pk>/tick/", views.tick, name="tick"),
+    path("signups/<int:pk>/hours/", views.adjust_hours, name="adjust_hours"),
+]
