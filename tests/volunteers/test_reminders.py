@@ -301,3 +301,23 @@ def test_cannot_come_once_started_is_refused(street, people):
     with pytest.raises(ValidationError) as exc_info:
         reminders.cannot_come(reminders.cannot_come_token(signup), actor=people["m1"])
     assert exc_info.value.code == "started"
+
+
+# The admin --------------------------------------------------------------------------------------------
+
+
+def test_reminder_policies_are_edited_in_the_admin(client, roles):
+    client.force_login(roles["superuser"])
+    assert client.get(reverse("reminder_policies:index")).status_code == 200
+    add = reverse("reminder_policies:add")
+    response = client.post(add, {"kind": ActivityKind.PIONEER, "hours": "48，２"})
+    assert response.status_code == 302
+    assert ReminderPolicy.objects.get(kind=ActivityKind.PIONEER).hours == "48, 2"
+    refused = client.post(add, {"kind": ActivityKind.LARGE_EVENT, "hours": "soon"})
+    assert refused.status_code == 200
+    assert not ReminderPolicy.objects.filter(kind=ActivityKind.LARGE_EVENT).exists()
+
+
+def test_reminder_policies_admin_is_not_for_plain_members(client, roles):
+    client.force_login(roles["member"])
+    assert client.get(reverse("reminder_policies:index")).status_code in (302, 403)
