@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityKind, ActivitySeries
 from core.masking import mask_mobile
+from core.text import normalise
 from core.tree import SubtreeQuerySet
 from orgchart.models import Organisation
 from orgchart.validators import validate_mobile
@@ -264,8 +266,6 @@ class ReminderPolicy(models.Model):
         return f"{self.get_kind_display()}: {self.hours or '—'}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         try:
             parse_reminder_hours(self.hours)
         except ValueError as exc:
@@ -275,8 +275,6 @@ class ReminderPolicy(models.Model):
 
 def parse_reminder_hours(text: str) -> list[float]:
     """ "24, 1" → [24.0, 1.0] (descending, no duplicates); ValueError with a message if not."""
-    from core.text import normalise
-
     values = set()
     for part in normalise(text).replace("，", ",").replace("、", ",").split(","):
         part = part.strip()

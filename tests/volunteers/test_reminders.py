@@ -321,3 +321,41 @@ def test_reminder_policies_are_edited_in_the_admin(client, roles):
 def test_reminder_policies_admin_is_not_for_plain_members(client, roles):
     client.force_login(roles["member"])
     assert client.get(reverse("reminder_policies:index")).status_code in (302, 403)
+
+
+# Beat --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("migration", "task_name", "every", "period"),
+    [
+        ("volunteers.migrations.0003_reminders", "volunteers.tasks.send_due_reminders", 1, "minutes"),
+        ("activities.migrations.0003_series", "activities.tasks.generate_series_occurrences", 1, "hours"),
+    ],
+)
+def test_periodic_tasks_are_scheduled_for_celery_beat(db, migration, task_name, every, period):
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    schedule = importlib.import_module(migration)
+    # Stored by the migration (re-applied here: a transactional test elsewhere may have flushed
+    # it), and applying it again changes nothing.
+    schedule.create_schedule(apps, None)
+    schedule.create_schedule(apps, None)
+    task = PeriodicTask.objects.get(task=task_name)
+    assert task.enabled and (task.interval.every, task.interval.period) == (every, period)
+
+
+def test_the_tasks_acknowledge_late_and_have_time_limits():
+    from activities.tasks import generate_series_occurrences
+    from volunteers.tasks import send_due_reminders
+
+    for task in (send_due_reminders, generate_series_occurrences):
+        assert task.acks_late
+        assert task.soft_time_limit and task.time_limit > task.soft_time_limit
+    # The run hands over to the next beat well inside the soft limit.
+    from django.conf import settings
+
+    assert send_due_reminders.soft_time_limit > settings.VOLUNTEERS_REMINDER_RUN_SECONDS
