@@ -16,7 +16,7 @@ class ReminderPolicyViewSet(ModelViewSet):
     model = ReminderPolicy
     icon = "time"
     menu_label = _("Reminders")
-    add_to_admin_menu = False
+    add_to_settings_menu = True  # Settings → Reminders
     form_fields = ["kind", "hours"]
     list_display = ["kind", "hours"]
     copy_view_enabled = False

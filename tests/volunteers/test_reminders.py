@@ -359,3 +359,9 @@ def test_the_tasks_acknowledge_late_and_have_time_limits():
     from django.conf import settings
 
     assert send_due_reminders.soft_time_limit > settings.VOLUNTEERS_REMINDER_RUN_SECONDS
+
+
+def test_reminder_policies_are_in_the_settings_menu(client, roles):
+    client.force_login(roles["superuser"])
+    page = client.get("/admin/")
+    assert reverse("reminder_policies:index") in page.content.decode()
