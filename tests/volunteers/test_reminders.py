@@ -262,7 +262,7 @@ def test_expired_cannot_come_link_is_refused(people, full_activity, monkeypatch)
 
     real = time_module.time()
     with monkeypatch.context() as patch:
-        patch.setattr(signing.time, "time", lambda: real - 4 * 24 * 3600)
+        patch.setattr(signing.time, "time", lambda: real - 16 * 24 * 3600)
         token = reminders.cannot_come_token(first)
     with pytest.raises(ValidationError) as exc_info:
         reminders.cannot_come(token, actor=people["m1"])
