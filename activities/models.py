@@ -122,6 +122,16 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An occurrence of a recurring series: the series and the start its rule gave (activities.series).
+    series = models.ForeignKey(
+        "ActivitySeries",
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
+    )
+    occurrence_start = models.DateTimeField(_("occurrence of the series at"), null=True, blank=True)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -131,6 +141,10 @@ class Activity(models.Model):
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["organiser", "starts_at"])]
         constraints = [
+            # Generation can never create one occurrence twice, however often or concurrently it runs.
+            models.UniqueConstraint(
+                fields=["series", "occurrence_start"], name="activity_one_per_series_occurrence"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="activity_ends_after_start",
@@ -193,3 +207,81 @@ class Activity(models.Model):
 
 # Check-in opens this long before the start and stays open until the end.
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
+
+
+class SeriesQuerySet(SubtreeQuerySet):
+    subtree_path_field = "organiser__path"
+
+
+class ActivitySeries(models.Model):
+    """A recurring activity: a template for its occurrences and an RFC 5545 rule saying when.
+
+    The rule (`rule`, e.g. "FREQ=WEEKLY;BYDAY=SA" or "FREQ=MONTHLY;BYDAY=1SA" for the first
+    Saturday) runs from `starts_on` at `start_time` in `time_zone`, until `until` or for `count`
+    occurrences, without the dates in `exdates`. The occurrences are Activity rows generated ahead
+    (activities.series.generate_occurrences); `revision` counts the edits, so each edit's notices
+    have their own cause.
+    """
+
+    organiser = models.ForeignKey(
+        Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="activity_series"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    meeting_type = models.CharField(_("meeting type"), max_length=30, choices=MeetingType.choices, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    start_time = models.TimeField(_("start time"))
+    duration_minutes = models.PositiveIntegerField(_("length (minutes)"))
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    signup_deadline_hours = models.PositiveSmallIntegerField(
+        _("sign-up closes (hours before the start)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until the activity starts."),
+    )
+    cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("cancellation cut-off (hours before the start)"), default=2
+    )
+    eligibility = models.CharField(
+        _("who may sign up"), max_length=20, choices=Eligibility.choices, default=Eligibility.SUBTREE
+    )
+    rule = models.CharField(
+        _("recurrence rule"),
+        max_length=300,
+        help_text=_("An RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1SA."),
+    )
+    starts_on = models.DateField(_("first date"))
+    until = models.DateField(_("last date"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("number of occurrences"), null=True, blank=True)
+    exdates = models.JSONField(_("dates left out"), default=list, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+    active = models.BooleanField(_("generating"), default=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity series")
+        verbose_name_plural = _("activity series")
+        ordering = ["organiser__path", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1),
+                name="series_has_length",
+                violation_error_message=_("An activity must last longer than zero minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="series_has_places",
+                violation_error_message=_("An activity needs at least one place."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -17,13 +17,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity
+from activities.models import Activity, ActivityKind, ActivitySeries
 from core.masking import mask_mobile
+from core.text import normalise
 from core.tree import SubtreeQuerySet
 from orgchart.models import Organisation
 from orgchart.validators import validate_mobile
@@ -96,6 +98,10 @@ class Team(models.Model):
     )
     activities = models.ManyToManyField(
         Activity, verbose_name=_("activities"), blank=True, related_name="teams"
+    )
+    # Recurring series the team runs: their occurrences are linked to the team as generated.
+    series = models.ManyToManyField(
+        ActivitySeries, verbose_name=_("recurring series"), blank=True, related_name="teams"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -172,6 +178,8 @@ class SignUp(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     no_show = models.BooleanField(_("no-show"), default=False)
+    # Cancelled after the cut-off by answering a reminder "cannot come" (volunteers.reminders).
+    late_cancellation = models.BooleanField(_("cancelled late"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -230,3 +238,99 @@ class HoursAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signup}: {self.old_hours} → {self.new_hours}"
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+class ReminderPolicy(models.Model):
+    """When people signed up for activities of one kind are reminded: hours before the start.
+
+    Without a row for a kind, settings.VOLUNTEERS_REMINDER_HOURS (24 and 1) apply.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices, unique=True)
+    hours = models.CharField(
+        _("hours before the start"),
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated, e.g. 24, 1. Empty: no reminders for this kind."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.hours or '—'}"
+
+    def clean(self) -> None:
+        try:
+            parse_reminder_hours(self.hours)
+        except ValueError as exc:
+            raise ValidationError({"hours": str(exc)}) from exc
+        self.hours = ", ".join(f"{h:g}" for h in parse_reminder_hours(self.hours))
+
+
+def parse_reminder_hours(text: str) -> list[float]:
+    """ "24, 1" → [24.0, 1.0] (descending, no duplicates); ValueError with a message if not."""
+    values = set()
+    for part in normalise(text).replace("，", ",").replace("、", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            value = float(part)
+        except ValueError:
+            raise ValueError(_("Give hours as numbers separated by commas, e.g. 24, 1.")) from None
+        if not 0 < value <= 24 * 14 or value * 60 != int(value * 60):
+            raise ValueError(_("Each reminder is between one minute and two weeks before the start."))
+        values.add(value)
+    if len(values) > 5:
+        raise ValueError(_("At most five reminders per activity."))
+    return sorted(values, reverse=True)
+
+
+class ReminderState(models.TextChoices):
+    CLAIMED = "claimed", _("being sent")
+    SENT = "sent", _("sent")
+    SKIPPED = "skipped", _("not needed")
+
+
+class ReminderSent(models.Model):
+    """The record that one reminder of one sign-up went out (or was not needed): at most one row
+    per sign-up and offset, so at most one reminder, whatever retries and killed workers do.
+
+    A run claims a row (state claimed, `claim` its token, `claimed_at` now) before it sends, and
+    marks it sent in the transaction that hands the notification to the inbox. A claim older than
+    the lease belongs to a run that died: the next run's sweep takes it over (volunteers.reminders).
+    """
+
+    signup = models.ForeignKey(
+        SignUp, verbose_name=_("sign-up"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    offset_minutes = models.PositiveIntegerField(_("minutes before the start"))
+    state = models.CharField(_("state"), max_length=10, choices=ReminderState.choices)
+    claim = models.CharField(max_length=40, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signup", "offset_minutes"], name="one_reminder_per_signup_offset"
+            )
+        ]
+        indexes = [
+            # The sweep looks only at claims not finished.
+            models.Index(fields=["claimed_at"], name="reminder_open_claim_idx", condition=Q(state="claimed"))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup_id} −{self.offset_minutes}min ({self.state})"

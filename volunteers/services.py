@@ -280,9 +280,12 @@ def signup_message(signup: SignUp) -> str:
 
 
 @transaction.atomic
-def cancel_signup(signup: SignUp, *, actor) -> SignUp:
+def cancel_signup(signup: SignUp, *, actor, late_ok: bool = False) -> SignUp:
     """Cancel a sign-up: the person themself (a place only until the cut-off; the waiting list any
-    time) or an organiser (any time before the end). A freed place is offered to the first in line."""
+    time) or an organiser (any time before the end). A freed place is offered to the first in line.
+
+    `late_ok`: the person answered a reminder "cannot come" (volunteers.reminders): allowed past
+    the cut-off, since it frees the place, and recorded as a late cancellation."""
     _require_person(actor)
     activity = _lock(signup.activity_id)
     signup = SignUp.objects.get(pk=signup.pk)
@@ -293,7 +296,8 @@ def cancel_signup(signup: SignUp, *, actor) -> SignUp:
         raise ValidationError(_("This sign-up is no longer active."), code="not_live")
     now = timezone.now()
     held_place = signup.status in (SignUpStatus.CONFIRMED, SignUpStatus.OFFERED)
-    if own and signup.status == SignUpStatus.CONFIRMED and now > activity.cancel_cutoff:
+    late = own and signup.status == SignUpStatus.CONFIRMED and now > activity.cancel_cutoff
+    if late and not late_ok:
         raise ValidationError(
             _("It is past the cancellation cut-off (%(time)s); please tell the organiser.")
             % {"time": _local(activity.cancel_cutoff)},
@@ -303,7 +307,8 @@ def cancel_signup(signup: SignUp, *, actor) -> SignUp:
         raise ValidationError(_("The activity is over."), code="over")
     signup.status = SignUpStatus.CANCELLED
     signup.cancelled_at = now
-    signup.save(update_fields=["status", "cancelled_at", "updated_at"])
+    signup.late_cancellation = late
+    signup.save(update_fields=["status", "cancelled_at", "late_cancellation", "updated_at"])
     if held_place:
         _fill_places(activity, now)
     return signup

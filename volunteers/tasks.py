@@ -15,3 +15,11 @@ def expire_offers() -> list[int]:
     from . import services
 
     return services.expire_offers()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=360)
+def send_due_reminders() -> dict[str, int]:
+    """Send the due reminders once each, finishing those a dead run claimed (every minute, beat)."""
+    from . import reminders
+
+    return reminders.send_due_reminders().as_dict()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_reminders
 
 app_name = "volunteers"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.my_service, name="mine"),
     path("register/", views.register, name="register"),
     path("offers/<str:token>/", views.offer, name="offer"),
+    path("reminders/<str:token>/cannot-come/", views_reminders.cannot_come, name="cannot_come"),
     path("<int:pk>/", views.activity_detail, name="activity"),
     path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from .viewsets import POLICIES, VolunteerViewSetGroup
+from .viewsets_reminders import ReminderPolicyViewSet
 
 for _model, _policy in POLICIES.items():
     register_permission_policy(_model, _policy, exact_class=True)
@@ -15,3 +16,8 @@ for _model, _policy in POLICIES.items():
 @hooks.register("register_admin_viewset")
 def register_volunteer_viewsets():
     return VolunteerViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_reminder_policy_viewset():
+    return ReminderPolicyViewSet("reminder_policies")

@@ -309,6 +309,24 @@ INBOX_RUN_SECONDS = 240
 # the activity's start); the sweep `volunteers.tasks.expire_offers` passes it on after that.
 VOLUNTEERS_OFFER_HOURS = env.VOLUNTEERS_OFFER_HOURS
 
+# Recurring series: occurrences are generated this many weeks ahead (the beat task
+# `activities.tasks.generate_series_occurrences`); a rule giving more than the maximum within
+# that horizon is refused (a daily rule over 8 weeks gives 56).
+ACTIVITIES_SERIES_HORIZON_WEEKS = 8
+ACTIVITIES_SERIES_MAX_OCCURRENCES = 500
+
+# Reminders (volunteers.reminders): hours before the start, per activity kind unless a
+# ReminderPolicy row in the admin says otherwise; claims per batch; how long a claim stays a
+# live worker's before the sweep takes it over; how long one task run goes on before it leaves
+# the rest to the next beat; a pause per reminder (0; the kill test slows the worker with it);
+# how long a "cannot come" link stays valid.
+VOLUNTEERS_REMINDER_HOURS = (24, 1)
+VOLUNTEERS_REMINDER_BATCH = 100
+VOLUNTEERS_REMINDER_LEASE_SECONDS = 300
+VOLUNTEERS_REMINDER_RUN_SECONDS = 240
+VOLUNTEERS_REMINDER_ITEM_DELAY = 0.0
+VOLUNTEERS_CANNOT_COME_MAX_AGE_HOURS = 15 * 24  # longer than the farthest reminder (two weeks)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
