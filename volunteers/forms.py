@@ -60,3 +60,16 @@ class RegistrationForm(forms.Form):
     skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+
+
+class CertificateForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=30,
+        help_text=_("The code printed on the certificate, e.g. 7KQ2M-X9TDP."),
+    )

@@ -334,3 +334,40 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signup_id} −{self.offset_minutes}min ({self.state})"
+
+
+class HoursCertificate(models.Model):
+    """A certificate of service hours as issued (志愿服务时长证明): what it stated, kept unchanged so
+    the PDF can be downloaded again and anyone holding the paper can check its code on the portal."""
+
+    code = models.CharField(_("verification code"), max_length=16, unique=True, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.CASCADE,
+        related_name="hours_certificates",
+    )
+    holder_name = models.CharField(_("name"), max_length=100)
+    holder_identifier = models.CharField(_("identifier (masked)"), max_length=40, blank=True)
+    identifier_kind = models.CharField(max_length=10)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    total_hours = models.DecimalField(_("service hours"), max_digits=10, decimal_places=2)
+    rows = models.JSONField(default=list, help_text="[[date, activity title, hours], ...] as issued")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hours certificate")
+        verbose_name_plural = _("hours certificates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")), name="certificate_period"
+            ),
+            models.CheckConstraint(condition=Q(total_hours__gte=0), name="certificate_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} · {self.code}"

@@ -41,6 +41,11 @@ def _credited(start: dt.date | None, end: dt.date | None) -> QuerySet[SignUp]:
     return SignUp.objects.filter(_range_q(start, end), status=SignUpStatus.CONFIRMED, hours__gt=0)
 
 
+def credited_signups(user, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[SignUp]:
+    """One person's sign-ups credited with hours over the range (a certificate's rows)."""
+    return _credited(start, end).filter(person=user)
+
+
 def hours_for_person(user, start: dt.date | None = None, end: dt.date | None = None) -> Decimal:
     """One person's service hours over the range (one query)."""
     total = _credited(start, end).filter(person=user).aggregate(total=Sum("hours"))["total"]

@@ -28,8 +28,18 @@ from activities import services as activity_services
 from activities.models import ActivityKind
 
 from . import access, queries, services
-from .forms import ActivityFilterForm, CancelActivityForm, CheckInForm, HoursForm, RegistrationForm
-from .models import SignUp, SignUpStatus
+from .certificates import format_verification_code
+from .certificates.issuing import certificate_pdf, find_certificate, issue_certificate, masked_name
+from .forms import (
+    ActivityFilterForm,
+    CancelActivityForm,
+    CertificateForm,
+    CheckInForm,
+    HoursForm,
+    RegistrationForm,
+    VerifyForm,
+)
+from .models import HoursCertificate, SignUp, SignUpStatus
 
 PER_PAGE = 20
 
@@ -325,3 +335,63 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Welcome! You are registered as a volunteer."))
             return redirect("volunteers:activities")
     return render(request, "volunteers/register.html", {"form": form})
+
+
+# Certificates of hours --------------------------------------------------------------------------
+
+
+def _verification_url(request: HttpRequest, certificate: HoursCertificate) -> str:
+    query = urlencode({"code": format_verification_code(certificate.code)})
+    return request.build_absolute_uri(f"{reverse('volunteers:verify')}?{query}")
+
+
+@login_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    """Ask for a certificate of one's hours over a period; the ones issued before."""
+    today = timezone.localdate()
+    form = CertificateForm(
+        request.POST or None, initial={"start": today.replace(month=1, day=1), "end": today}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = issue_certificate(
+                actor=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your certificate is ready: download it below."))
+            return redirect(f"{reverse('volunteers:certificates')}#c-{certificate.pk}")
+    issued = HoursCertificate.objects.filter(person=request.user)[:50]
+    response = render(request, "volunteers/certificates.html", {"form": form, "issued": issued})
+    response.personal_data = True
+    return response
+
+
+@login_required
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder's own certificate as a PDF (anyone else: 404)."""
+    certificate = get_object_or_404(HoursCertificate, pk=pk, person=request.user)
+    pdf = certificate_pdf(certificate, _verification_url(request, certificate))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"certificate-{certificate.code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.personal_data = True
+    return response
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a certificate's code: what it stated, the holder's name masked."""
+    form = VerifyForm(request.GET or None)
+    certificate = None
+    checked = False
+    if form.is_valid():
+        checked = True
+        certificate = find_certificate(form.cleaned_data["code"])
+    context = {
+        "form": form,
+        "checked": checked,
+        "certificate": certificate,
+        "holder": masked_name(certificate.holder_name) if certificate else "",
+    }
+    return render(request, "volunteers/verify.html", context)

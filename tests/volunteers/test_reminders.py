@@ -329,8 +329,8 @@ def test_reminder_policies_admin_is_not_for_plain_members(client, roles):
 @pytest.mark.parametrize(
     ("migration", "task_name", "every", "period"),
     [
-        ("volunteers.migrations.0003_reminders", "volunteers.tasks.send_due_reminders", 1, "minutes"),
-        ("activities.migrations.0003_series", "activities.tasks.generate_series_occurrences", 1, "hours"),
+        ("volunteers.migrations.0004_reminders", "volunteers.tasks.send_due_reminders", 1, "minutes"),
+        ("activities.migrations.0004_series", "activities.tasks.generate_series_occurrences", 1, "hours"),
     ],
 )
 def test_periodic_tasks_are_scheduled_for_celery_beat(db, migration, task_name, every, period):

@@ -34,8 +34,8 @@ def remove_schedule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_series'),
-        ('volunteers', '0002_expire_offers_schedule'),
+        ('activities', '0004_series'),
+        ('volunteers', '0003_signup_ordering'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 

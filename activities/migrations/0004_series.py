@@ -36,7 +36,7 @@ def remove_schedule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_constraint_messages'),
+        ('activities', '0003_close_signups_schedule'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
         ('orgchart', '0005_transfer_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
