@@ -66,3 +66,31 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "celery_worker"} & set(getattr(item, "fixturenames", ())))
+
+
+def _serialized(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Serialized-rollback tests (the browser tests) run first among the transactional ones.
+
+    A plain transactional test ends with a flush that re-creates the content types (post_migrate)
+    under new ids; a serialized-rollback test after it restores its snapshot on top and collides
+    (UNIQUE constraint failed: django_content_type). pytest-django has already put the
+    non-transactional tests first; this keeps its order otherwise."""
+    serialized = [item for item in items if _serialized(item)]
+    if not serialized:
+        return
+    rest = [item for item in items if not _serialized(item)]
+    at = next((i for i, item in enumerate(rest) if _transactional(item)), len(rest))
+    items[:] = [*rest[:at], *serialized, *rest[at:]]

@@ -51,5 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s: {figures}."))
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD}): jiedao (street secretary), "
-            "shequ (community secretary), dangyuan (party member)."
+            "shequ (community secretary), dangyuan (party member), zhiyuanzhe (registered volunteer), "
+            "dy01-dy08 (party members signed up for volunteer service)."
         )
