@@ -117,7 +117,7 @@ def flag_behind_branches(today: dt.date | None = None) -> list[int]:
                 notify(
                     cause_key("sanhui", branch.pk, period),
                     secretaries[branch.pk] | secretaries[street.pk],
-                    title=_("%(branch)s is behind on 三会一课 (%(period)s)")
+                    title=_("%(branch)s is behind on organisation life (%(period)s)")
                     % {"branch": branch.name, "period": period},
                     summary="\n".join(reasons),
                     url=f"{reverse('volunteers:compliance_branch', args=[branch.pk])}?year={year}",
