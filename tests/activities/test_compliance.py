@@ -374,6 +374,12 @@ def test_street_edits_its_requirements_in_the_admin(client, street, roles):
     assert study.hours_per_year == Decimal("40")
 
 
+def test_admin_menu_links_the_compliance_page_for_managers(client, street, roles):
+    client.force_login(roles["community_secretary"])
+    page = client.get(reverse("wagtailadmin_home"))
+    assert reverse("volunteers:compliance") in page.content.decode()
+
+
 def test_community_secretary_cannot_edit_the_streets_requirements(client, street, roles):
     activity_services.ensure_requirements(street["street"])
     row = MeetingRequirement.objects.first()

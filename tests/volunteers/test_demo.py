@@ -75,3 +75,13 @@ def test_demo_has_a_year_of_organisation_life_with_some_branches_behind(demo):
     if timezone.localdate().month >= 4:  # early in the year little is finished yet
         assert skipping.meetings_behind and not skipping.study_behind
         assert poor.study_behind and not poor.meetings_behind
+
+
+def test_demo_compliance_page_and_export_render_for_the_community_secretary(demo, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.get(username="shequ"))
+    page = client.get(reverse("volunteers:compliance"))
+    assert page.status_code == 200 and page.context["result"].branches
+    assert client.get(reverse("volunteers:compliance_export")).status_code == 200
