@@ -399,11 +399,12 @@ def subtree_compliance(
     rows = (
         Member.objects.active()
         .in_subtree(root)
-        .filter(organisation_id__in=list(branch_of_org))
         .values_list("pk", "name", "organisation_id", "user_id")
         .order_by("organisation__path", "name", "pk")
     )
     for pk, name, org_id, user_id in rows:
+        if org_id not in branch_of_org:  # a branch not asked for, or a closed one
+            continue
         members_of[branch_of_org[org_id]].append(
             MemberHours(pk, name, org_id, hours.get(user_id, ZERO) if user_id else ZERO)
         )
