@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from core.tree import paths_q
 from orgchart import access as org_access
+from orgchart.models import Organisation
 
 from .models import Activity, ActivityState
 
@@ -36,3 +37,24 @@ def visible_activities(user) -> QuerySet[Activity]:
     if paths:
         q |= paths_q(paths, "organiser__path")
     return Activity.objects.filter(q)
+
+
+# 三会一课 compliance and the street's requirements ------------------------------------------------
+
+
+def can_view_compliance(user, organisation) -> bool:
+    """The compliance of a subtree is read by those who manage it (secretaries and committees)."""
+    return org_access.can_manage(user, organisation)
+
+
+def compliance_roots(user) -> QuerySet:
+    """The top organisations of the subtrees `user` manages (every street for a superuser)."""
+    paths = org_access.managed_paths(user)
+    if "" in paths:
+        return Organisation.objects.filter(depth=1)
+    return Organisation.objects.filter(path__in=paths)
+
+
+def can_edit_requirements(user, street) -> bool:
+    """A street's requirements are set by those who manage the whole street."""
+    return street.depth == 1 and org_access.can_manage(user, street)

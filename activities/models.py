@@ -285,3 +285,98 @@ class ActivitySeries(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# 三会一课: what each street requires ------------------------------------------------------------
+
+
+class Period(models.TextChoices):
+    MONTH = "month", _("per month")
+    QUARTER = "quarter", _("per quarter")
+    YEAR = "year", _("per year")
+
+
+class RequirementQuerySet(SubtreeQuerySet):
+    subtree_path_field = "street__path"
+
+
+class MeetingRequirement(models.Model):
+    """How many organisation-life meetings of one type each branch (or party group) of a street
+    must hold per period. One row per street, meeting type and organisation kind; 0 means not
+    required. Without a row the default of activities.compliance.DEFAULT_MEETINGS applies."""
+
+    street = models.ForeignKey(
+        Organisation, verbose_name=_("street"), on_delete=models.CASCADE, related_name="meeting_requirements"
+    )
+    meeting_type = models.CharField(_("meeting type"), max_length=30, choices=MeetingType.choices)
+    org_kind = models.CharField(
+        _("held by"),
+        max_length=32,
+        choices=[("branch", _("Each party branch")), ("group", _("Each party group"))],
+    )
+    count = models.PositiveSmallIntegerField(
+        _("meetings required"), help_text=_("0: not required."), validators=[MinValueValidator(0)]
+    )
+    period = models.CharField(_("per"), max_length=10, choices=Period.choices)
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation-life requirement")
+        verbose_name_plural = _("organisation-life requirements")
+        ordering = ["street__path", "org_kind", "meeting_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["street", "meeting_type", "org_kind"], name="one_meeting_requirement_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_meeting_type_display()}: {self.count} {self.get_period_display()}"
+
+
+class StudyRequirement(models.Model):
+    """The 学时 (study hours) each party member of a street must reach in a year."""
+
+    street = models.OneToOneField(
+        Organisation, verbose_name=_("street"), on_delete=models.CASCADE, related_name="study_requirement"
+    )
+    hours_per_year = models.DecimalField(
+        _("study hours per member per year"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    objects = RequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("study-hours requirement")
+        verbose_name_plural = _("study-hours requirements")
+        ordering = ["street__path"]
+
+    def __str__(self) -> str:
+        return f"{self.street.name}: {self.hours_per_year}"
+
+
+class ComplianceFlag(models.Model):
+    """The record that a branch behind its 三会一课 was flagged for one period (e.g. "2026-10"):
+    at most one flag, so at most one notice, per branch and period however often the task runs."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="compliance_flags"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    reasons = models.TextField(_("reasons"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compliance flag")
+        verbose_name_plural = _("compliance flags")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "period"], name="one_compliance_flag_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.period}"

@@ -23,7 +23,8 @@ from core.text import normalise
 from orgchart.models import Organisation
 
 from . import access
-from .models import Activity, ActivityState
+from .compliance import DEFAULT_MEETINGS, DEFAULT_STUDY_HOURS
+from .models import Activity, ActivityState, MeetingRequirement, StudyRequirement
 
 CHECKIN_CODE_LENGTH = 6
 # Letters and digits that cannot be mistaken for one another when read off a phone screen.
@@ -142,3 +143,35 @@ def close_due_signups(now: dt.datetime | None = None) -> list[int]:
             state=ActivityState.CLOSED, updated_at=now
         )
     return ids
+
+
+# 三会一课 requirements ------------------------------------------------------------------------------
+
+
+def ensure_requirements(street: Organisation) -> None:
+    """Write the default requirements (DOMAIN.md) of `street` where it has none yet (first use).
+
+    Idempotent, and safe when two requests do it at once: rows that exist are left as they are.
+    """
+    MeetingRequirement.objects.bulk_create(
+        [
+            MeetingRequirement(street=street, meeting_type=t, org_kind=k, count=n, period=p)
+            for t, k, n, p in DEFAULT_MEETINGS
+        ],
+        ignore_conflicts=True,
+    )
+    StudyRequirement.objects.bulk_create(
+        [StudyRequirement(street=street, hours_per_year=DEFAULT_STUDY_HOURS)], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def save_requirement(requirement, *, actor, **fields: Any):
+    """Change a street's meeting or study-hours requirement; only its street's managers may."""
+    if actor is not None and not access.can_edit_requirements(actor, requirement.street):
+        raise PermissionDenied(_("Only the street sets its organisation-life requirements."))
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    requirement.full_clean(exclude=["street"], validate_constraints=False)
+    requirement.save(update_fields=list(fields))
+    return requirement

@@ -23,3 +23,12 @@ def send_due_reminders() -> dict[str, int]:
     from . import reminders
 
     return reminders.send_due_reminders().as_dict()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+def flag_behind_branches() -> list[int]:
+    """Tell secretaries of branches behind on 三会一课 (daily by django-celery-beat; once per
+    branch and month)."""
+    from . import compliance
+
+    return compliance.flag_behind_branches()

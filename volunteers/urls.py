@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_reminders
+from . import views, views_compliance, views_reminders
 
 app_name = "volunteers"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("mine/certificates/", views.certificates, name="certificates"),
     path("mine/certificates/<int:pk>.pdf", views.certificate_download, name="certificate_pdf"),
     path("verify/", views.verify, name="verify"),
+    path("compliance/", views_compliance.compliance_page, name="compliance"),
+    path("compliance/export.xlsx", views_compliance.compliance_export, name="compliance_export"),
+    path("compliance/<int:pk>/", views_compliance.compliance_branch, name="compliance_branch"),
     path("offers/<str:token>/", views.offer, name="offer"),
     path("reminders/<str:token>/cannot-come/", views_reminders.cannot_come, name="cannot_come"),
     path("<int:pk>/", views.activity_detail, name="activity"),

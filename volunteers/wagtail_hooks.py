@@ -3,8 +3,13 @@ permission policies (the access rule on the organiser / the team's organisation)
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
+
+from orgchart import access as org_access
 
 from .viewsets import POLICIES, VolunteerViewSetGroup
 from .viewsets_reminders import ReminderPolicyViewSet
@@ -21,3 +26,17 @@ def register_volunteer_viewsets():
 @hooks.register("register_admin_viewset")
 def register_reminder_policy_viewset():
     return ReminderPolicyViewSet("reminder_policies")
+
+
+class ComplianceMenuItem(MenuItem):
+    """A link to the 三会一课 compliance page, for those who manage a subtree (the page's rule)."""
+
+    def is_shown(self, request) -> bool:
+        return org_access.is_manager(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_compliance_menu_item():
+    return ComplianceMenuItem(
+        _("Organisation-life compliance"), reverse("volunteers:compliance"), icon_name="tasks", order=165
+    )
