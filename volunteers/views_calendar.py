@@ -73,6 +73,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             return None
         return "?" + urlencode({**keep, "month": f"{y:04d}-{m:02d}"})
 
+    weeks = month_grid(year, month, activities)
     organisation = filters.get("organisation")
     feed_url = ""
     if organisation is not None:
@@ -81,7 +82,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "year": year,
         "month": month,
-        "weeks": month_grid(year, month, activities),
+        "weeks": weeks,
+        "has_activities": any(day.activities for week in weeks for day in week if day.in_month),
         "previous_url": month_url(*shift_month(year, month, -1)),
         "next_url": month_url(*shift_month(year, month, 1)),
         "today_url": "?" + urlencode(keep) if keep else "?",

@@ -244,6 +244,14 @@ def test_feed_of_a_deactivated_login_is_a_404(street, people):
     assert Client().get(url).status_code == 404
 
 
+def test_feed_of_a_member_who_left_the_street_is_a_404(street, people):
+    url = feed_path(people["m1"])
+    member = people["m1"].member
+    member.left_on = timezone.localdate()
+    member.save()
+    assert Client().get(url).status_code == 404
+
+
 def test_personal_feed_query_count_does_not_grow_with_sign_ups(street, people, django_assert_num_queries):
     services.sign_up(make_activity(street["community1"]), actor=people["m1"])
     url = feed_path(people["m1"])
@@ -330,6 +338,14 @@ def test_bad_month_is_a_clear_message_not_an_error(street, month):
     (message,) = response.context["form"].errors["month"]
     assert message in response.content.decode()
     assert response.context["year"] == timezone.localdate().year
+
+
+def test_empty_month_says_so(street):
+    make_activity(street["community1"], starts_at=_at(2030, 4, 1))
+    response = Client().get("/activities/calendar/", {"month": "2030-03"})
+    assert 'data-testid="calendar-empty"' in response.content.decode()
+    response = Client().get("/activities/calendar/", {"month": "2030-04"})
+    assert 'data-testid="calendar-empty"' not in response.content.decode()
 
 
 def test_month_page_without_parameters_is_this_month(street):

@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orgchart import access as org_access
+
 from ..models import CalendarToken
 
 # Tokens are 43 URL-safe characters (256 bits); anything else is not looked up at all.
@@ -83,11 +85,12 @@ def reset_feed_token(*, actor: AbstractBaseUser) -> str:
 
 
 def user_for_token(token: str):
-    """The active user whose feed `token` opens, or None (one query)."""
+    """The user whose feed `token` opens, if they may still sign in; else None (one query)."""
     if len(token) != TOKEN_LENGTH:
         return None
-    row = CalendarToken.objects.filter(token_hash=_hash(token)).select_related("user").first()
-    if row is None or not row.user.is_active:
+    row = CalendarToken.objects.filter(token_hash=_hash(token)).select_related("user", "user__member").first()
+    # Like a session or an API token: not for a deactivated login, nor once the member left.
+    if row is None or not org_access.login_allowed(row.user):
         return None
     # A constant-time check that the token is this row's current one (the hash found it).
     return row.user if hmac.compare_digest(_token(row), token) else None
