@@ -88,7 +88,8 @@ def test_organisation_feed_is_valid_rfc5545_with_chinese_text(street):
     assert event.decoded("DTSTART") == activity.starts_at.replace(microsecond=0)
     assert event.decoded("DTEND") == activity.ends_at.replace(microsecond=0)
     assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
-    assert event["DTSTAMP"] and isinstance(int(event["SEQUENCE"]), int)
+    assert event.decoded("DTSTAMP") == event.decoded("LAST-MODIFIED") and int(event["SEQUENCE"]) > 0
+    assert "METHOD" not in cal  # a subscription, not an iTIP message
 
 
 def test_organisation_feed_has_its_subtree_and_the_organisations_above_not_a_siblings(street):

@@ -139,7 +139,6 @@ def _calendar(name: str, description: str) -> icalendar.Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-caldesc", description)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
@@ -161,6 +160,8 @@ def _event(
     tz = ZoneInfo(settings.TIME_ZONE)
     event = icalendar.Event()
     event.add("uid", uid)
+    # Without METHOD (a subscription is not an iTIP message) DTSTAMP is the last revision (RFC 5545
+    # 3.8.7.2): the same as LAST-MODIFIED, so an unchanged activity is written the same each time.
     event.add("dtstamp", changed.astimezone(dt.UTC))
     event.add("last-modified", changed.astimezone(dt.UTC))
     event.add("created", activity.created_at.astimezone(dt.UTC))
