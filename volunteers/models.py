@@ -371,3 +371,31 @@ class HoursCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder_name} · {self.code}"
+
+
+class CalendarToken(models.Model):
+    """The secret of one person's calendar feed (volunteers.calendar.tokens).
+
+    The feed's URL carries a token derived from `nonce` with a server key (SECRET_KEY), so the
+    portal can show the URL again while a copy of the database alone does not give it; the feed is
+    found by `token_hash`, a keyed hash of that token. Resetting draws a new nonce: the old URL
+    stops working at once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+    )
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reset_at = models.DateTimeField(_("reset at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -141,3 +141,14 @@ def display_name(user) -> str:
         except ObjectDoesNotExist:
             continue
     return user.get_full_name() or user.get_username()
+
+
+def my_calendar(user, start: dt.date, end: dt.date) -> QuerySet[SignUp]:
+    """A person's sign-ups for activities starting over a date range (both ends included), by
+    start; drafts left out (one query)."""
+    return (
+        my_signups(user)
+        .filter(_range_q(start, end))
+        .exclude(activity__state="draft")
+        .order_by("activity__starts_at", "activity_id", "pk")
+    )

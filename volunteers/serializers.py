@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -111,3 +114,69 @@ class HoursSerializer(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=12, decimal_places=2)
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
+
+
+# Calendar -----------------------------------------------------------------------------------------
+
+# The longest range /api/me/calendar/ answers at once.
+CALENDAR_MAX_DAYS = 366
+
+
+class CalendarQuerySerializer(serializers.Serializer):
+    # "from" is a Python keyword: the field is declared below under its wire name.
+    to = serializers.DateField(required=False, help_text=_("Last day (included); default 31 days on."))
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, help_text=_("First day (included), by the activity's start; default today.")
+        )
+        return fields
+
+    def validate(self, data):
+        start = data.get("from") or timezone.localdate()
+        end = data.get("to") or start + dt.timedelta(days=31)
+        if end < start:
+            raise serializers.ValidationError({"to": _("The end of the range cannot be before its start.")})
+        if (end - start).days >= CALENDAR_MAX_DAYS:
+            raise serializers.ValidationError(
+                {"to": _("Ask for at most %(days)s days at once.") % {"days": CALENDAR_MAX_DAYS}}
+            )
+        return {"from": start, "to": end}
+
+
+class CalendarEntrySerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    calendar_status = serializers.CharField(
+        read_only=True, help_text=_("As in the calendar feed: CONFIRMED, TENTATIVE or CANCELLED.")
+    )
+    activity_title = serializers.CharField(source="activity.title", read_only=True)
+    activity_state = serializers.CharField(source="activity.state", read_only=True)
+    kind = serializers.CharField(source="activity.kind", read_only=True)
+    place = serializers.CharField(source="activity.place", read_only=True)
+    organiser_name = serializers.CharField(source="activity.organiser.name", read_only=True)
+    starts_at = serializers.DateTimeField(source="activity.starts_at", read_only=True)
+    ends_at = serializers.DateTimeField(source="activity.ends_at", read_only=True)
+
+    class Meta:
+        model = SignUp
+        fields = [
+            "id",
+            "activity",
+            "activity_title",
+            "activity_state",
+            "kind",
+            "place",
+            "organiser_name",
+            "starts_at",
+            "ends_at",
+            "status",
+            "status_label",
+            "calendar_status",
+        ]
+        read_only_fields = fields
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text=_("The secret address of my calendar feed (ICS)."))
+    webcal_url = serializers.CharField(help_text=_("The same address for calendar apps (webcal://)."))

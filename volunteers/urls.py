@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from . import views, views_compliance, views_reminders
+from . import views, views_calendar, views_compliance, views_reminders
 
 app_name = "volunteers"
 urlpatterns = [
     path("", views.activity_list, name="activities"),
     path("mine/", views.my_service, name="mine"),
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("calendar/mine/", views_calendar.my_calendar, name="my_calendar"),
+    path("calendar/mine/reset/", views_calendar.reset_my_calendar, name="reset_my_calendar"),
+    path("calendar/feed/<str:token>.ics", views_calendar.person_feed, name="person_feed"),
+    path("calendar/organisations/<int:pk>.ics", views_calendar.organisation_feed, name="organisation_feed"),
     path("register/", views.register, name="register"),
     path("mine/certificates/", views.certificates, name="certificates"),
     path("mine/certificates/<int:pk>.pdf", views.certificate_download, name="certificate_pdf"),

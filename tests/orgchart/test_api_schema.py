@@ -39,6 +39,9 @@ ENDPOINTS = {
     "/api/signups/{id}/cancel/": {"post"},
     "/api/offers/confirm/": {"post"},
     "/api/me/hours/": {"get"},
+    "/api/me/calendar/": {"get"},
+    "/api/me/calendar-feed/": {"get"},
+    "/api/me/calendar-feed/reset/": {"post"},
 }
 
 
@@ -100,3 +103,10 @@ def test_search_documents_its_query_paginated_results_and_errors(schema):
     assert {p["name"] for p in search["parameters"]} >= {"q", "page"}
     assert {"200", "400", "404"} <= set(search["responses"])
     assert search["security"] and {} in search["security"]  # anonymous callers allowed
+
+
+def test_my_calendar_documents_its_range_and_errors(schema):
+    calendar = schema["paths"]["/api/me/calendar/"]["get"]
+    assert {p["name"] for p in calendar["parameters"]} >= {"from", "to"}
+    assert {"200", "400", "401"} <= set(calendar["responses"])
+    assert {"200", "401"} <= set(schema["paths"]["/api/me/calendar-feed/reset/"]["post"]["responses"])
