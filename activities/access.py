@@ -2,8 +2,13 @@
 
 - Managers of the organiser organisation (a post in it or above: orgchart.access) manage the
   activity: edit, open, close, cancel, check people in, complete it.
-- Everyone (signed in or not) sees published activities (every state but draft); drafts only
-  their managers.
+- Who sees a published activity (every state but draft) follows who may take part, so that a
+  refusal can say why and yet the public never learns when and where a branch meets:
+  - open to anyone: everyone, signed in or not (the public pages and the public calendar feed);
+  - for any party member: everyone signed in (a registered volunteer sees it and is told why not);
+  - for the members of the organiser's subtree: every active member of the street — except
+    organisation life (三会一课), which only the members whose branch lies in that subtree see.
+  Managers of the organiser see all of theirs, drafts included.
 Team leaders' rights on their team's activities are added by volunteers.access, which knows teams.
 """
 
@@ -15,7 +20,7 @@ from core.tree import paths_q
 from orgchart import access as org_access
 from orgchart.models import Organisation
 
-from .models import Activity, ActivityState
+from .models import Activity, ActivityKind, ActivityState, Eligibility
 
 
 def can_manage_activity(user, activity: Activity) -> bool:
@@ -31,8 +36,18 @@ def managed_activities(user) -> QuerySet[Activity]:
 
 
 def visible_activities(user) -> QuerySet[Activity]:
-    """Published activities, and drafts of the subtrees `user` manages."""
-    q = ~Q(state=ActivityState.DRAFT)
+    """The activities `user` may see: by eligibility (see the module's rule), and every activity,
+    drafts included, of the subtrees they manage."""
+    published = ~Q(state=ActivityState.DRAFT)
+    q = published & Q(eligibility=Eligibility.ANYONE)
+    if user is not None and user.is_authenticated:
+        q |= published & Q(eligibility=Eligibility.MEMBERS)
+        member = org_access.member_for(user)
+        if member is not None and member.is_active:
+            own_and_above = org_access.addressed_paths(user)
+            subtree = published & Q(eligibility=Eligibility.SUBTREE)
+            q |= subtree & ~Q(kind=ActivityKind.ORGANISATION_LIFE)
+            q |= subtree & Q(kind=ActivityKind.ORGANISATION_LIFE, organiser__path__in=own_and_above)
     paths = org_access.managed_paths(user)
     if paths:
         q |= paths_q(paths, "organiser__path")

@@ -17,6 +17,9 @@ from volunteers import services
 from volunteers.calendars import tokens
 from volunteers.models import CalendarToken, SignUpStatus
 
+E = Eligibility
+LIFE = ActivityKind.ORGANISATION_LIFE
+
 pytestmark = pytest.mark.django_db
 
 
@@ -93,16 +96,23 @@ def test_organisation_feed_is_valid_rfc5545_with_chinese_text(street):
 
 
 def test_organisation_feed_has_its_subtree_and_the_organisations_above_not_a_siblings(street):
-    own = make_activity(street["branch1"], title="支部活动", eligibility=Eligibility.SUBTREE)
-    above = make_activity(street["street"], title="街道活动", eligibility=Eligibility.MEMBERS)
-    other_members_only = make_activity(
-        street["community2"], title="二社区党员活动", eligibility=Eligibility.SUBTREE
+    own = make_activity(street["branch1"], title="支部公开活动", eligibility=E.ANYONE)
+    above = make_activity(street["street"], title="街道公开活动", eligibility=E.ANYONE)
+    own_members_only = make_activity(street["branch1"], title="支部党员活动", eligibility=E.SUBTREE)
+    above_members_only = make_activity(street["street"], title="街道党员活动", eligibility=E.MEMBERS)
+    meeting = make_activity(
+        street["branch1"],
+        title="支委会",
+        kind=LIFE,
+        eligibility=E.SUBTREE,
     )
-    other_open = make_activity(street["community2"], title="二社区公开活动", eligibility=Eligibility.ANYONE)
+    other_open = make_activity(street["community2"], title="二社区公开活动", eligibility=E.ANYONE)
     draft = make_activity(street["community1"], title="草稿", open_now=False)
     uids = set(events(parse(Client().get(org_feed_url(street["community1"])))))
     assert {f"activity-{own.pk}@127.0.0.1", f"activity-{above.pk}@127.0.0.1"} == uids
-    for absent in (other_members_only, other_open, draft):
+    # The public feed publishes what anyone may join: never members-only activities, never when
+    # and where a branch meets, never a sibling's or a draft.
+    for absent in (own_members_only, above_members_only, meeting, other_open, draft):
         assert f"activity-{absent.pk}@127.0.0.1" not in uids
 
 

@@ -78,7 +78,8 @@ def organisation_activities(org: Organisation, now: dt.datetime | None = None) -
     """What an organisation's public feed lists (one query).
 
     Activities an anonymous visitor may see on the portal (activities.access.visible_activities:
-    published, never drafts) in the window, organised in the organisation's subtree or by an
+    published and open to anyone; never drafts, members-only activities or organisation life) in
+    the window, organised in the organisation's subtree or by an
     organisation above it (whose activities, whatever their eligibility, are open to this
     organisation's people). Never the activities of a sibling's subtree, so a members-only
     activity of another community is never in it.
