@@ -55,6 +55,9 @@ class FanOut(models.Model):
     # The audience as it was when notify() was called: user ids in ascending order, so the
     # cursor (how many have been handled) means the same on every run.
     recipient_ids = models.JSONField(_("recipients"), default=list)
+    # Personal messages (notify_each): the caller wrote each person's own notification row; the
+    # delivery only e-mails the rows of this fan-out.
+    prefilled = models.BooleanField(_("written by the caller"), default=False)
     total = models.PositiveIntegerField(_("recipients"), default=0)
     cursor = models.PositiveIntegerField(_("handled"), default=0)
     notified_count = models.PositiveIntegerField(_("notifications created"), default=0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -90,13 +90,8 @@ def notify(
     commits (nothing is sent for a transaction that rolls back). Returns the fan-out, or None
     when there is nobody to tell. `actor` (who caused it) is recorded; the caller checks it.
     """
-    if not CAUSE_KEY_RE.match(cause):
-        raise ValidationError(_('A cause looks like "notice:42" or "activity:7:reminder-24h".'))
+    _check_message(cause, title, url)
     title = title.strip()
-    if not title:
-        raise ValidationError(_("A notification needs a title."))
-    if url and not is_local_url(url):
-        raise ValidationError(_("A notification may only link to a page of this site."))
     ids = _recipient_ids(recipients)
     if not ids:
         return None
@@ -143,6 +138,82 @@ def _has_address(email: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Message:
+    """One person's own notification, for notify_each."""
+
+    cause: str
+    recipient_id: int
+    title: str
+    summary: str = ""
+    url: str = ""
+
+
+def _check_message(cause: str, title: str, url: str) -> None:
+    if not CAUSE_KEY_RE.match(cause):
+        raise ValidationError(_('A cause looks like "notice:42" or "activity:7:reminder-24h".'))
+    if not title.strip():
+        raise ValidationError(_("A notification needs a title."))
+    if url and not is_local_url(url):
+        raise ValidationError(_("A notification may only link to a page of this site."))
+
+
+def notify_each(label: str, messages: Sequence[Message], *, actor=None) -> FanOut | None:
+    """Tell many people each their own message (a reminder naming their sign-up and link) at once.
+
+    Unlike notify, the inbox rows are written now, in bulk, inside the caller's transaction: a
+    person's second row for one cause is refused as always, so a retried call adds nothing. One
+    fan-out labelled `label` (a cause key naming the batch) e-mails the new rows after commit.
+    A fixed number of queries whatever the number of messages. Returns the fan-out, or None
+    when there is nobody to tell.
+    """
+    for message in messages:
+        _check_message(message.cause, message.title, message.url)
+    if not CAUSE_KEY_RE.match(label):
+        raise ValueError(f"not a cause key: {label!r}")
+    ids = sorted({m.recipient_id for m in messages})
+    if not ids:
+        return None
+    addresses = dict(get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", "email"))
+    if not addresses:
+        return None
+    with transaction.atomic():
+        fanout = FanOut.objects.create(
+            cause_key=label,
+            title=messages[0].title.strip()[:200],
+            recipient_ids=ids,
+            total=len(ids),
+            prefilled=True,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+            heartbeat_at=timezone.now(),
+        )
+        rows = [
+            Notification(
+                recipient_id=m.recipient_id,
+                cause_key=m.cause,
+                title=m.title.strip()[:200],
+                summary=m.summary,
+                url=m.url,
+                fanout=fanout,
+                email_state=EmailState.PENDING
+                if _has_address(addresses[m.recipient_id])
+                else EmailState.NONE,
+            )
+            for m in messages
+            if m.recipient_id in addresses
+        ]
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        deliver_fanout_task.delay_on_commit(fanout.pk)
+    return fanout
+
+
+def _rows_of(fanout: FanOut) -> QuerySet[Notification]:
+    """The notifications a fan-out delivers: its cause's, or (prefilled) the rows it wrote."""
+    if fanout.prefilled:
+        return Notification.objects.filter(fanout_id=fanout.pk)
+    return Notification.objects.filter(cause_key=fanout.cause_key)
+
+
 def _insert_batch(fanout: FanOut, batch: list[int]) -> None:
     """Create the batch's notifications; rows that exist already (a re-run, an earlier fan-out of
     the same cause) are left as they are. Two queries, whatever the batch size."""
@@ -169,7 +240,7 @@ def _absolute(url: str) -> str:
 
 def _email_batch(fanout: FanOut, batch: list[int], token: str) -> int:
     """Claim, send and record the batch's pending e-mails over one connection; return how many went."""
-    mine = Notification.objects.filter(cause_key=fanout.cause_key, recipient_id__in=batch)
+    mine = _rows_of(fanout).filter(recipient_id__in=batch)
     claimed = mine.filter(email_state=EmailState.PENDING).update(
         email_state=EmailState.SENDING, email_claim=token, email_attempts=F("email_attempts") + 1
     )
@@ -218,8 +289,8 @@ def _abandon_dead_claims(fanout: FanOut, token: str) -> int:
     """E-mails claimed by an earlier run of this fan-out that died before recording the outcome:
     they may have gone out, so they are marked failed rather than sent twice."""
     return (
-        Notification.objects.filter(
-            cause_key=fanout.cause_key,
+        _rows_of(fanout)
+        .filter(
             email_state=EmailState.SENDING,
             email_claim__startswith=f"{fanout.pk}:",
         )
@@ -260,7 +331,8 @@ def _run_claimed(fanout: FanOut, attempt: int) -> str:
     position = fanout.cursor
     while position < len(ids):
         batch = ids[position : position + size]
-        _insert_batch(fanout, batch)
+        if not fanout.prefilled:
+            _insert_batch(fanout, batch)
         emailed = _email_batch(fanout, batch, token)
         position += len(batch)
         _heartbeat(fanout.pk, attempt, cursor=position, emailed_count=F("emailed_count") + emailed)

@@ -12,9 +12,9 @@ Exactly once, polled by `send_due_reminders` (the beat task, every minute; no co
 1. claim: for a batch of due (sign-up, offset) pairs with no ReminderSent row, insert the rows in
    state "claimed" with this run's token and time, in one committed transaction. The unique
    (sign-up, offset) lets only one run claim a pair; the others' inserts are ignored.
-2. send: for each row this run claimed, in one transaction: lock the row while it is still ours
-   and still claimed, call inbox.notify (which records the notification's fan-out; delivery
-   follows after commit) and mark the row sent. Both happen or neither does.
+2. send: for each batch of rows this run claimed, in one transaction: lock the rows still ours
+   and still claimed, write each person's inbox row through inbox.notify_each (e-mail follows
+   after commit) and mark the rows sent. Both happen or neither does.
 3. sweep: claims older than the lease (VOLUNTEERS_REMINDER_LEASE_SECONDS) belong to a run that
    died between 1 and 2; each run first takes them over (a conditional UPDATE to its own token,
    so two sweeps never share one) and sends them as in 2.
@@ -44,7 +44,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activities.models import ActivityKind, ActivityState
-from inbox.services import cause_key, notify
+from inbox.services import Message, cause_key, notify_each
 
 from . import services
 from .models import ReminderPolicy, ReminderSent, ReminderState, SignUp, SignUpStatus, parse_reminder_hours
@@ -97,13 +97,17 @@ def _due_pairs(now: dt.datetime, limit: int) -> tuple[list[tuple[int, int]], lis
     send, and those superseded by a nearer offset that is due too (recorded as not needed)."""
     to_send: list[tuple[dt.datetime, int, int]] = []
     superseded: list[tuple[dt.datetime, int, int]] = []
+    kinds_by_offsets: dict[tuple[int, ...], list[str]] = {}
     for kind, offsets in offsets_by_kind().items():
+        kinds_by_offsets.setdefault(tuple(offsets), []).append(kind)
+    # One query per offset of each distinct policy (two with the defaults), whatever the kinds.
+    for offsets, kinds in kinds_by_offsets.items():
         for i, minutes in enumerate(offsets):
             recorded = ReminderSent.objects.filter(signup=OuterRef("pk"), offset_minutes=minutes)
             rows = (
                 SignUp.objects.filter(
                     status=SignUpStatus.CONFIRMED,
-                    activity__kind=kind,
+                    activity__kind__in=kinds,
                     activity__state__in=REMINDED_STATES,
                     activity__starts_at__gt=now,
                     activity__starts_at__lte=now + dt.timedelta(minutes=minutes),
@@ -181,50 +185,62 @@ def _message(signup: SignUp, minutes: int) -> dict[str, str]:
     }
 
 
-def deliver(row_id: int, token: str, now: dt.datetime) -> str:
-    """Send one claimed reminder and record it, in one transaction: "sent", "skipped" (no longer
-    wanted: cancelled, started) or "lost" (not this run's claim any more)."""
+def deliver_batch(
+    ids: list[int], token: str, now: dt.datetime, report: ReminderReport | None = None
+) -> ReminderReport:
+    """Send a batch of claimed reminders and record them, in one transaction: each row still this
+    run's claim is sent (its person's inbox row written through inbox.notify_each, e-mailed after
+    commit) or skipped (no longer wanted: cancelled, started); the rest were lost to another run.
+    Both the inbox rows and the records, or neither. A fixed number of queries per batch."""
+    delay = float(settings.VOLUNTEERS_REMINDER_ITEM_DELAY)
     with transaction.atomic():
-        row = (
-            ReminderSent.objects.select_for_update()
-            .filter(pk=row_id, claim=token, state=ReminderState.CLAIMED)
-            .first()
+        rows = list(
+            ReminderSent.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, claim=token, state=ReminderState.CLAIMED)
+            .select_related("signup__activity")
+            .order_by("pk")
         )
-        if row is None:
-            return "lost"
-        signup = SignUp.objects.select_related("activity").get(pk=row.signup_id)
-        activity = signup.activity
-        if (
-            signup.status != SignUpStatus.CONFIRMED
-            or activity.state not in REMINDED_STATES
-            or activity.starts_at <= now
-        ):
-            row.state = ReminderState.SKIPPED
-            row.save(update_fields=["state"])
-            return "skipped"
-        notify(
-            cause_key("reminder", signup.pk, f"{row.offset_minutes}m"),
-            [signup.person_id],
-            **_message(signup, row.offset_minutes),
-        )
-        row.state = ReminderState.SENT
-        row.sent_at = now
-        row.save(update_fields=["state", "sent_at"])
-    return "sent"
+        to_send, to_skip = [], []
+        for row in rows:
+            if delay:
+                time.sleep(delay)  # only the kill test slows the worker down
+            signup, activity = row.signup, row.signup.activity
+            wanted = (
+                signup.status == SignUpStatus.CONFIRMED
+                and activity.state in REMINDED_STATES
+                and activity.starts_at > now
+            )
+            (to_send if wanted else to_skip).append(row)
+        if to_send:
+            notify_each(
+                cause_key("reminder-batch", token, to_send[0].pk),
+                [
+                    Message(
+                        cause_key("reminder", row.signup_id, f"{row.offset_minutes}m"),
+                        row.signup.person_id,
+                        **_message(row.signup, row.offset_minutes),
+                    )
+                    for row in to_send
+                ],
+            )
+            ReminderSent.objects.filter(pk__in=[row.pk for row in to_send]).update(
+                state=ReminderState.SENT, sent_at=now
+            )
+        if to_skip:
+            ReminderSent.objects.filter(pk__in=[row.pk for row in to_skip]).update(
+                state=ReminderState.SKIPPED
+            )
+    report = report or ReminderReport()
+    report.sent += len(to_send)
+    report.skipped += len(to_skip)
+    report.lost += len(ids) - len(rows)
+    return report
 
 
 def _deliver_all(ids: list[int], token: str, now: dt.datetime, report: ReminderReport) -> None:
-    delay = float(settings.VOLUNTEERS_REMINDER_ITEM_DELAY)
-    for row_id in ids:
-        if delay:
-            time.sleep(delay)  # only the kill test slows the worker down
-        outcome = deliver(row_id, token, now)
-        if outcome == "sent":
-            report.sent += 1
-        elif outcome == "skipped":
-            report.skipped += 1
-        else:
-            report.lost += 1
+    size = max(1, int(settings.VOLUNTEERS_REMINDER_BATCH))
+    for start in range(0, len(ids), size):
+        deliver_batch(ids[start : start + size], token, now, report)
 
 
 def send_due_reminders(now: dt.datetime | None = None) -> ReminderReport:

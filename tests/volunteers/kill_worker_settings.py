@@ -12,3 +12,4 @@ from portal.settings.test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["KILL_TEST_DB_NAME"]
 VOLUNTEERS_REMINDER_ITEM_DELAY = float(os.environ.get("KILL_TEST_ITEM_DELAY", "0.02"))
+VOLUNTEERS_REMINDER_BATCH = 100

@@ -4,11 +4,12 @@
 The worker is `celery -A portal worker --pool=solo` started as a subprocess with
 tests/volunteers/kill_worker_settings.py: the test settings pointed at this test's database
 (committed data: transaction=True) and at the same broker (the filesystem transport under
-PORTAL_VAR_DIR, or REDIS_URL). Each reminder is slowed by KILL_TEST_ITEM_DELAY so the kill lands
-mid-batch. After the kill the lease is set to 0 (the dead run's claims are stale at once, as
-they would be after VOLUNTEERS_REMINDER_LEASE_SECONDS) and the task runs again on the tests'
-in-process worker; the inbox sweep re-queues the fan-outs whose delivery messages died with the
-worker.
+PORTAL_VAR_DIR, or REDIS_URL), sending batches of 100 in one transaction each. Each reminder is
+slowed by KILL_TEST_ITEM_DELAY so the kill lands inside a batch: after the first batch committed and
+while the second is claimed and open. After the kill the lease is set to 0 (the dead run's claims
+are stale at once, as they would be after VOLUNTEERS_REMINDER_LEASE_SECONDS) and the task runs
+again on the tests' in-process worker; the inbox sweep re-queues the fan-outs whose delivery
+messages died with the worker.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from volunteers.models import ReminderSent, ReminderState, SignUp, SignUpStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 DUE = 300
-KILL_AFTER = 150  # sent rows observed before the SIGKILL: the middle of the second batch of 100
+BATCH = 100  # kill_worker_settings: the worker sends (and commits) 100 reminders at a time
 
 
 def _start_worker(log_path: Path) -> subprocess.Popen:
@@ -101,7 +102,10 @@ def test_worker_killed_mid_batch_every_due_reminder_is_sent_exactly_once(street,
     try:
         send_due_reminders.delay()
         sent = ReminderSent.objects.filter(offset_minutes=60, state=ReminderState.SENT)
-        reached = wait_for(lambda: sent.count() >= KILL_AFTER or worker.poll() is not None, timeout=180)
+        claimed = ReminderSent.objects.filter(offset_minutes=60, state=ReminderState.CLAIMED)
+        reached = wait_for(
+            lambda: (sent.count() >= BATCH and claimed.exists()) or worker.poll() is not None, timeout=180
+        )
         assert reached and worker.poll() is None, log_path.read_text(errors="replace")[-3000:]
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
@@ -110,12 +114,12 @@ def test_worker_killed_mid_batch_every_due_reminder_is_sent_exactly_once(street,
             worker.kill()
             worker.wait(timeout=30)
     sent_before = sent.count()
-    claimed_before = ReminderSent.objects.filter(offset_minutes=60, state=ReminderState.CLAIMED).count()
-    fanouts_before = FanOut.objects.filter(cause_key__startswith="reminder:").count()
+    claimed_before = claimed.count()
+    inbox_before = Notification.objects.filter(cause_key__startswith="reminder:").count()
     print(f"\nkill test: at the kill {sent_before} sent, {claimed_before} claimed and not sent")
-    assert KILL_AFTER <= sent_before < DUE, "the kill did not land mid-batch"
+    assert BATCH <= sent_before < DUE, "the kill did not land mid-run"
     assert claimed_before > 0  # claimed by the dead run and not sent: the sweep's work
-    assert fanouts_before == sent_before  # sent and handed to the inbox in one transaction
+    assert inbox_before == sent_before  # recorded sent and in the inbox in one transaction
 
     # Then the next run (lease over: the dead run's claims are stale) on the in-process worker
     # finishes the claims and the rest; the inbox sweep re-queues deliveries that died too.
@@ -148,13 +152,15 @@ def test_worker_killed_mid_batch_every_due_reminder_is_sent_exactly_once(street,
     assert wait_for(
         lambda: (
             not FanOut.objects.filter(
-                cause_key__startswith="reminder:", status__in=(FanOutStatus.PENDING, FanOutStatus.RUNNING)
+                cause_key__startswith="reminder-batch:",
+                status__in=(FanOutStatus.PENDING, FanOutStatus.RUNNING),
             ).exists()
         ),
         timeout=120,
     )
 
-    # Every due reminder exactly once: one sent record, one hand-over, one inbox row per sign-up.
+    # Every due reminder exactly once: one sent record and one inbox row per sign-up, each row
+    # handed to a delivery that finished.
     records = Counter(
         ReminderSent.objects.filter(offset_minutes=60, state=ReminderState.SENT).values_list(
             "signup_id", flat=True
@@ -162,10 +168,8 @@ def test_worker_killed_mid_batch_every_due_reminder_is_sent_exactly_once(street,
     )
     assert len(records) == DUE and set(records.values()) == {1}
     assert not ReminderSent.objects.filter(state=ReminderState.CLAIMED).exists()
-    handed = Counter(
-        FanOut.objects.filter(cause_key__startswith="reminder:").values_list("cause_key", flat=True)
-    )
-    assert len(handed) == DUE and set(handed.values()) == {1}
+    assert not reminded.filter(fanout__isnull=True).exists()
+    assert set(reminded.values_list("fanout__status", flat=True)) == {FanOutStatus.DONE}
     rows = Counter(reminded.values_list("recipient_id", "cause_key"))
     assert len(rows) == DUE and set(rows.values()) == {1}
     assert {pk for pk, _cause in rows} == set(people)

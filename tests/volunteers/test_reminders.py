@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import ActivityKind
-from inbox.models import FanOut
+from inbox.models import FanOut, Notification
 from tests.celery_worker import wait_for
 from tests.factories.volunteers import make_activity
 from volunteers import reminders, services
@@ -28,8 +28,11 @@ def _sent(signup, minutes) -> ReminderSent | None:
     return ReminderSent.objects.filter(signup=signup, offset_minutes=minutes).first()
 
 
-def _fanouts(signup, minutes) -> int:
-    return FanOut.objects.filter(cause_key=f"reminder:{signup.pk}:{minutes}m").count()
+def _reminded(signup, minutes) -> int:
+    """Inbox rows of this sign-up's reminder at this offset (the person's own)."""
+    return Notification.objects.filter(
+        cause_key=f"reminder:{signup.pk}:{minutes}m", recipient_id=signup.person_id
+    ).count()
 
 
 def _signed_up_long_ago(signup, days=3):
@@ -49,13 +52,15 @@ def test_one_hour_reminder_is_sent_once_when_due(street, people):
     assert report.sent == 1
     row = _sent(signup, 60)
     assert row.state == ReminderState.SENT and row.sent_at is not None
-    fanout = FanOut.objects.get(cause_key=f"reminder:{signup.pk}:60m")
-    assert fanout.recipient_ids == [people["m1"].pk]
-    assert fanout.url.startswith("/activities/reminders/")
-    assert activity.title in fanout.title
+    note = Notification.objects.get(cause_key=f"reminder:{signup.pk}:60m")
+    assert note.recipient_id == people["m1"].pk
+    assert note.url.startswith("/activities/reminders/")
+    assert activity.title in note.title
+    # Its delivery (e-mail after commit) is a fan-out of the batch, holding this row.
+    assert note.fanout.prefilled and note.fanout.recipient_ids == [people["m1"].pk]
     # The 24-hour one is due too (the worker was down): recorded as not needed, never sent.
     assert _sent(signup, 24 * 60).state == ReminderState.SKIPPED
-    assert _fanouts(signup, 24 * 60) == 0
+    assert _reminded(signup, 24 * 60) == 0
 
 
 def test_twenty_four_hour_reminder_then_one_hour_reminder(street, people):
@@ -68,7 +73,7 @@ def test_twenty_four_hour_reminder_then_one_hour_reminder(street, people):
     later = timezone.now() + dt.timedelta(hours=22, minutes=30)
     reminders.send_due_reminders(now=later)
     assert _sent(signup, 60).state == ReminderState.SENT
-    assert (_fanouts(signup, 24 * 60), _fanouts(signup, 60)) == (1, 1)
+    assert (_reminded(signup, 24 * 60), _reminded(signup, 60)) == (1, 1)
 
 
 def test_signing_up_after_the_reminder_time_skips_that_reminder(street, people):
@@ -76,7 +81,7 @@ def test_signing_up_after_the_reminder_time_skips_that_reminder(street, people):
     signup = services.sign_up(activity, actor=people["m1"])  # confirmed now: 20 h before
     reminders.send_due_reminders()
     assert _sent(signup, 24 * 60).state == ReminderState.SKIPPED
-    assert _fanouts(signup, 24 * 60) == 0
+    assert _reminded(signup, 24 * 60) == 0
 
 
 def test_reminders_not_yet_due_are_not_sent(street, people):
@@ -84,7 +89,7 @@ def test_reminders_not_yet_due_are_not_sent(street, people):
     services.sign_up(activity, actor=people["m1"])
     assert reminders.send_due_reminders().as_dict() == {"sent": 0, "skipped": 0, "reclaimed": 0, "lost": 0}
     assert not ReminderSent.objects.exists()
-    assert not FanOut.objects.filter(cause_key__startswith="reminder:").exists()
+    assert not Notification.objects.filter(cause_key__startswith="reminder:").exists()
 
 
 def test_cancelled_and_waiting_sign_ups_are_not_reminded(street, people):
@@ -106,9 +111,14 @@ def test_a_sign_up_cancelled_after_the_claim_is_not_reminded(street, people):
     now = timezone.now()
     ids = reminders._claim([(signup.pk, 60)], [], "t1", now)
     SignUp.objects.filter(pk=signup.pk).update(status=SignUpStatus.CANCELLED)
-    assert reminders.deliver(ids[0], "t1", now) == "skipped"
+    assert reminders.deliver_batch(ids, "t1", now).as_dict() == {
+        "sent": 0,
+        "skipped": 1,
+        "reclaimed": 0,
+        "lost": 0,
+    }
     assert _sent(signup, 60).state == ReminderState.SKIPPED
-    assert _fanouts(signup, 60) == 0
+    assert _reminded(signup, 60) == 0
 
 
 def test_running_twice_sends_once(street, people):
@@ -117,7 +127,7 @@ def test_running_twice_sends_once(street, people):
     assert reminders.send_due_reminders().sent == 3
     assert reminders.send_due_reminders().sent == 0
     for signup in signups:
-        assert _fanouts(signup, 60) == 1
+        assert _reminded(signup, 60) == 1
     assert ReminderSent.objects.filter(state=ReminderState.SENT).count() == 3
 
 
@@ -154,17 +164,16 @@ def test_claims_of_a_dead_run_are_finished_by_the_sweep_once(street, people):
     now = timezone.now()
     # A run claimed all four, sent two, and died.
     ids = reminders._claim([(s.pk, 60) for s in signups], [], "dead", now)
-    for row_id in ids[:2]:
-        assert reminders.deliver(row_id, "dead", now) == "sent"
+    assert reminders.deliver_batch(ids[:2], "dead", now).sent == 2
     # Within the lease the claims are the dead run's still: nothing is sent.
     assert reminders.send_due_reminders(now=now + dt.timedelta(minutes=1)).sent == 0
     # After the lease the sweep takes the two over and sends them; the sent two are left alone.
     report = reminders.send_due_reminders(now=now + dt.timedelta(minutes=6))
     assert (report.reclaimed, report.sent) == (2, 2)
     assert ReminderSent.objects.filter(state=ReminderState.SENT).count() == 4
-    assert all(_fanouts(s, 60) == 1 for s in signups)
+    assert all(_reminded(s, 60) == 1 for s in signups)
     # The dead run, had it woken up, finds its claims gone.
-    assert reminders.deliver(ids[3], "dead", now) == "lost"
+    assert reminders.deliver_batch(ids[3:], "dead", now).lost == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -187,7 +196,7 @@ def test_reminder_task_on_the_real_worker_twice_sends_once(street, people, celer
     finally:
         task_postrun.disconnect(dispatch_uid="test-send-reminders")
     assert sorted(r["sent"] for r in results) == [0, 3]
-    assert all(_fanouts(s, 60) == 1 for s in signups)
+    assert all(_reminded(s, 60) == 1 for s in signups)
     # The inbox delivers each once.
     from inbox.models import Notification
 
