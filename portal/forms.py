@@ -39,7 +39,8 @@ class StudyRecordForm(forms.Form):
     studied_on = forms.DateField(
         label=_("Studied on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, the only value a date input shows (the zh-hans format 2026/03/08 leaves it empty).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Give the date as YYYY-MM-DD, e.g. 2026-03-08.")},
     )
     reflection = forms.CharField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import ActivityKind
 from orgchart.models import COMMUNITY_KINDS, Organisation
@@ -37,7 +38,14 @@ class ActivityFilterForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label=_("Check-in code"), max_length=20)
+    # Typed on a phone: capitals, no autocorrect or suggestions getting in the way.
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
 
 
 class HoursForm(forms.Form):
@@ -62,9 +70,21 @@ class RegistrationForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
 
 
+# A date input takes and shows only ISO dates: in the zh-hans date format (2026/01/01) the
+# browser drops the value, and the default period would show as empty fields.
+ISO_DATE = "%Y-%m-%d"
+
+
 class CertificateForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A context of their own: the bare "From"/"To" are the transfer form's 转出组织/转入组织.
+    start = forms.DateField(
+        label=pgettext_lazy("certificate period", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("certificate period", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
 
 
 class VerifyForm(forms.Form):

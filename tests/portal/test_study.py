@@ -134,3 +134,10 @@ def test_monthly_summaries_add_up_per_member_and_per_organisation(site, street, 
     assert sum(v[2] for (code, _m), v in per_org.items() if code != "JD") == sum(
         v[2] for (code, _m), v in per_org.items() if code == "JD"
     )
+
+
+def test_the_date_input_shows_today_as_its_default(client, material, people):
+    """A date input shows only an ISO value: today must not be rendered in the zh-hans 2026/03/08."""
+    client.force_login(people["member"])
+    page = html(client.get(material.url))
+    assert f'name="studied_on" value="{timezone.localdate().isoformat()}"' in page

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 from pypdf import PdfReader
 
 from tests.factories.volunteers import make_activity, started
@@ -136,3 +136,27 @@ def test_the_name_is_masked_for_every_length():
     assert masked_name("王") == "王"
     assert masked_name("李明") == "李*"
     assert masked_name("欧阳小明") == "欧**明"
+
+
+def test_the_period_inputs_show_the_default_period_labelled_as_dates(client, street, people):
+    """The form opens on this year to today, in the ISO form a date input shows, under labels of
+    their own (not the transfer form's 转出组织/转入组织)."""
+    client.force_login(people["m1"])
+    with override("zh-hans"):
+        page = client.get(reverse("volunteers:certificates")).content.decode()
+        labels = (pgettext("certificate period", "From"), pgettext("certificate period", "To"))
+    start, end = this_year()
+    assert f'name="start" value="{start.isoformat()}"' in page
+    assert f'name="end" value="{end.isoformat()}"' in page
+    assert all(f">{label}</label>" in page for label in labels)
+    assert "转出组织" not in page and "转入组织" not in page
+
+
+def test_the_verify_page_calls_the_masked_name_a_name_not_a_post_holder(client, street, people, roles):
+    serve(street, people, roles, "m1")
+    certificate = issue_certificate(actor=people["m1"], start=this_year()[0], end=this_year()[1])
+    with override("zh-hans"):
+        response = client.get(reverse("volunteers:verify"), {"code": certificate.code})
+    page = response.content.decode()
+    assert f"<dt>姓名</dt><dd>{masked_name('一社区党员1')}</dd>" in page
+    assert "任职者" not in page

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orgchart.models import Organisation
 from tests.factories.volunteers import make_activity, make_volunteer, started
@@ -202,3 +203,49 @@ def test_organiser_page_takes_the_same_queries_for_2_and_8_people(client, street
     for name in ("m2", "m3", "m4", "m5", "m6", "volunteer2"):  # 3 places: 5 of the 8 wait
         services.sign_up(activity, actor=people[name])
     assert count() == two
+
+
+def test_activity_page_says_when_you_checked_in_instead_of_offering_check_in_again(client, street, people):
+    activity = make_activity(street["community1"])
+    services.sign_up(activity, actor=people["m1"])
+    started(activity)
+    client.force_login(people["m1"])
+    page_url = reverse("volunteers:activity", args=[activity.pk])
+    check_in_url = reverse("volunteers:check_in", args=[activity.pk])
+    before = client.get(page_url).content.decode()
+    assert f'href="{check_in_url}"' in before and 'data-testid="checked-in"' not in before
+    signup = services.check_in(activity, activity.checkin_code, actor=people["m1"])
+    after = client.get(page_url).content.decode()
+    assert 'data-testid="checked-in"' in after
+    assert timezone.localtime(signup.checked_in_at).strftime("%H:%M") in after
+    assert f'href="{check_in_url}"' not in after
+
+
+def test_organiser_page_shows_no_check_in_code_once_the_activity_is_done(client, street, people, roles):
+    activity = make_activity(street["community1"])
+    signup = services.sign_up(activity, actor=people["m1"])
+    started(activity)
+    services.tick(signup, actor=roles["community_secretary"])
+    services.complete_activity(activity, actor=roles["community_secretary"])
+    client.force_login(roles["community_secretary"])
+    body = client.get(reverse("volunteers:organise", args=[activity.pk])).content.decode()
+    assert 'data-testid="checkin-code"' not in body and "<svg" not in body
+    assert reverse("volunteers:rotate_code", args=[activity.pk]) not in body
+    assert "一社区党员1" in body  # the roster and the hours are still there
+
+
+def test_a_wrong_check_in_code_is_told_beside_a_phone_sized_field_and_checks_no_one_in(
+    client, street, people
+):
+    activity = make_activity(street["community1"])
+    services.sign_up(activity, actor=people["m1"])
+    started(activity)
+    client.force_login(people["m1"])
+    wrong = "222222" if activity.checkin_code != "222222" else "333333"
+    response = client.post(reverse("volunteers:check_in", args=[activity.pk]), {"code": wrong})
+    body = response.content.decode()
+    assert response.status_code == 200
+    # The page's own field (full width, large type), not Django's bare as_p input.
+    assert '<div class="field">' in body and 'autocapitalize="characters"' in body
+    assert 'data-testid="check-in-error">签到码不是本活动的签到码。</p>' in body
+    assert SignUp.objects.get(person=people["m1"]).checked_in_at is None
