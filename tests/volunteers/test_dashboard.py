@@ -391,3 +391,19 @@ def test_page_and_export_queries_do_not_grow_with_the_data(client, street, roles
     # Page: the login, their posts, their roots, the seven figures, the picker, the inbox badge.
     # Export: the same less the picker and the badge.
     assert counts == [(12, 10), (12, 10)]
+
+
+# Where organisers find it ---------------------------------------------------------------------
+
+
+def test_activity_list_and_compliance_page_link_the_dashboard_for_managers_only(client, street, roles):
+    client.force_login(roles["community_secretary"])
+    assert 'data-testid="dashboard-link"' in client.get(reverse("volunteers:activities")).content.decode()
+    assert URL in client.get(reverse("volunteers:compliance")).content.decode()
+    client.force_login(roles["member"])
+    assert URL not in client.get(reverse("volunteers:activities")).content.decode()
+
+
+def test_admin_menu_links_the_dashboard_for_managers(client, street, roles):
+    client.force_login(roles["community_secretary"])
+    assert URL in client.get(reverse("wagtailadmin_home")).content.decode()
