@@ -28,6 +28,7 @@ PLOT_TOP = 16  # room for the label of the top gridline
 PLOT_BOTTOM = 142  # the baseline; below it the axis labels
 MAX_AXIS_LABELS = 12  # more columns than this: only every n-th is labelled under the axis
 COLUMN_SHARE = 0.7  # of each slot; the rest is the gap between columns
+AXIS_LABEL_MARGIN = 16  # half the width of the longest axis label ("12/28", "2026-03" is thinned)
 
 
 def nice_ceiling(value: float) -> float:
@@ -54,7 +55,8 @@ class Column:
 
     @property
     def label_x(self) -> float:
-        return round(self.x + self.width / 2, 2)
+        """Under the column's middle, kept far enough from the edges for a label to show whole."""
+        return round(min(max(self.x + self.width / 2, AXIS_LABEL_MARGIN), WIDTH - AXIS_LABEL_MARGIN), 2)
 
 
 @dataclass

@@ -92,21 +92,21 @@ class DashboardForm(forms.Form):
 
     org = forms.CharField(label=_("Organisation"), required=False)
     start = forms.DateField(
-        label=_("From"),
+        label=_("Start date"),
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Give dates as YYYY-MM-DD, e.g. 2026-03-01.")},
     )
     end = forms.DateField(
-        label=_("To"),
+        label=_("End date"),
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Give dates as YYYY-MM-DD, e.g. 2026-03-01.")},
     )
     by = forms.ChoiceField(
-        label=_("By"),
+        label=_("Show by"),
         required=False,
         choices=[(MONTH, _("Month")), (WEEK, _("Week"))],
         error_messages={"invalid_choice": _("Show figures by month or by week.")},
@@ -114,7 +114,7 @@ class DashboardForm(forms.Form):
 
     def __init__(self, data, *, organisations, default_root, today: dt.date):
         fields = ("org", "start", "end", "by")
-        super().__init__({name: normalise(data.get(name, "")) for name in fields})
+        super().__init__({name: normalise(data.get(name, "")) for name in fields}, label_suffix="")
         self.organisations = organisations
         self.default_root = default_root
         self.today = today

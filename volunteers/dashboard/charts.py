@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.charts import BarChart, ColumnChart, bar_chart, column_chart
 
@@ -31,9 +32,11 @@ class DashboardCharts:
 
 
 def axis_label(period: Period, many_years: bool) -> str:
-    """Short enough to sit under a column: 3月 (2026-03 when the range spans years), or 3/2 for a week."""
+    """Short enough to sit under a column: 3月 (26/3 when the range spans years), or 3/2 for a week."""
     if period.granularity == MONTH:
-        return period.label if many_years else _("M%(n)s") % {"n": period.start.month}
+        if many_years:
+            return f"{period.start:%y}/{period.start.month}"
+        return _("M%(n)s") % {"n": period.start.month}
     return f"{period.start.month}/{period.start.day}"
 
 
@@ -62,17 +65,19 @@ def dashboard_charts(board: Dashboard, query: dict | None = None) -> DashboardCh
             return ""
         return f"{reverse('volunteers:dashboard')}?{urlencode({**(query or {}), 'org': row.organisation.pk})}"
 
-    hours_unit = _("hours")
+    hours_unit = pgettext("chart unit", "hours")
     return DashboardCharts(
         hours=series(
             _("Service hours by month") if by_month else _("Service hours by week"), hours_unit, "hours"
         ),
         participants=series(
-            _("Participants by month") if by_month else _("Participants by week"), _("people"), "participants"
+            _("Participants by month") if by_month else _("Participants by week"),
+            pgettext("chart unit", "people"),
+            "participants",
         ),
         activities=series(
             _("Activities held by month") if by_month else _("Activities held by week"),
-            _("activities"),
+            pgettext("chart unit", "activities"),
             "activities",
         ),
         kinds=bar_chart(

@@ -58,8 +58,8 @@ def dashboard_workbook(board: Dashboard) -> bytes:
 
     summary = book.create_sheet(_("Summary"))
     summary.append(safe_row(summary, [_("Organisation"), board.root.name]))
-    summary.append([_("From"), board.start])
-    summary.append([_("To"), board.end])
+    summary.append([_("Start date"), board.start])
+    summary.append([_("End date"), board.end])
     for header, value in zip(_figure_headers(), _figure_cells(summary, board.total), strict=True):
         summary.append(safe_row(summary, [header, value]))
 
