@@ -146,8 +146,11 @@ def _local_period(field_name: str, granularity: str) -> Trunc:
     return Trunc(field_name, granularity, output_field=DateField())
 
 
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+def _period(periods: dict[dt.date, Period], value, granularity: str) -> Period:
+    """The period a truncated start falls in (always one of the range's, as the range and the
+    truncation use one time zone; added rather than lost if ever not)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return periods.setdefault(day, Period(start=day, granularity=granularity))
 
 
 def dashboard(root: Organisation, start: dt.date, end: dt.date, granularity: str = MONTH) -> Dashboard:
@@ -166,7 +169,7 @@ def dashboard(root: Organisation, start: dt.date, end: dt.date, granularity: str
         .values("period")
         .annotate(**_measures())
     ):
-        periods[_as_date(row["period"])].take(row)
+        _period(periods, row["period"], granularity).take(row)
 
     kinds: dict[str, KindRow] = {}
     for row in signups.values(kind=F("activity__kind")).annotate(**_measures()):
@@ -177,7 +180,7 @@ def dashboard(root: Organisation, start: dt.date, end: dt.date, granularity: str
         .values("period", "kind")
         .annotate(n=Count("pk"))
     ):
-        periods[_as_date(row["period"])].activities += row["n"]
+        _period(periods, row["period"], granularity).activities += row["n"]
         kinds.setdefault(row["kind"], KindRow(kind=row["kind"])).activities += row["n"]
         total.activities += row["n"]
 
@@ -195,7 +198,7 @@ def dashboard(root: Organisation, start: dt.date, end: dt.date, granularity: str
         end=end,
         granularity=granularity,
         total=total,
-        periods=list(periods.values()),
+        periods=sorted(periods.values(), key=lambda p: p.start),
         kinds=sorted(
             (k for k in kinds.values() if not k.is_empty), key=lambda k: order.get(k.kind, len(order))
         ),
