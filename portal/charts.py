@@ -1,4 +1,5 @@
-"""Turn subtree statistics into chart data for server-rendered SVG donuts and CSS bars."""
+"""Turn subtree statistics into chart data for server-rendered SVG donuts and CSS bars (the
+palette and the column and bar geometry other apps draw with are core.charts)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.charts import PALETTE
 from core.formatting import percent
 from orgchart.models import Education, Gender, MemberCategory, OrgKind
 from orgchart.queries import SubtreeStatistics
 
-# Restrained party red first, then colours that stay apart for colour-blind readers.
-PALETTE = ("#c8161d", "#1f4e79", "#9a6700", "#2e7d32", "#6a3d9a", "#555555")
 # SVG donut: a circle of circumference 100 lets percentages be used as dash lengths directly.
 DONUT_RADIUS = 15.91549430918954
 

@@ -5,6 +5,8 @@
   see the roster.
 - Sign-up (eligibility_refusal): "subtree" takes active party members of the organiser's subtree;
   "members" any active party member; "anyone" also registered volunteers.
+- The volunteer-service dashboard of a subtree (figures, no names) is read by those who manage it,
+  as 三会一课 compliance is (can_view_dashboard, dashboard_roots).
 - A volunteer's mobile is shown in full to the volunteer themself and to the holders of files-
   keeping posts (orgchart.access.personal_data_paths) over their community; masked to everyone else.
 Views, the API, the admin and the services ask these functions; none re-states the rule.
@@ -96,3 +98,22 @@ def can_see_volunteer_mobile(user, volunteer: Volunteer) -> bool:
 def volunteer_mobile(user, volunteer: Volunteer) -> str:
     """The volunteer's mobile as `user` may see it: in full or masked."""
     return volunteer.mobile if can_see_volunteer_mobile(user, volunteer) else volunteer.masked_mobile
+
+
+def can_view_dashboards(user) -> bool:
+    """Whether `user` may open the dashboard at all: they manage some subtree."""
+    return org_access.is_manager(user)
+
+
+def can_view_dashboard(user, organisation) -> bool:
+    return org_access.can_manage(user, organisation)
+
+
+def dashboard_organisations(user) -> QuerySet:
+    """The organisations whose dashboard `user` may read: every one in the subtrees they manage."""
+    return org_access.manageable_organisations(user)
+
+
+def dashboard_roots(user) -> QuerySet:
+    """The top organisations of those subtrees (every street for a superuser), in tree order."""
+    return activity_access.compliance_roots(user).order_by("path")

@@ -3,7 +3,9 @@
 Hours sums take a date range over the activities' start (local dates, both ends included) and
 answer in one query whatever the number of sign-ups, people, teams or organisations asked about.
 Hours count for the team of each activity (an activity of two teams counts for both) and for the
-organiser's organisation and every organisation above it.
+organiser's organisation and every organisation above it. A sign-up is credited when it is
+confirmed and carries hours (CREDITED); every sum of hours, here and in the dashboard
+(volunteers.dashboard), filters by that one condition.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ ZERO = Decimal("0.00")
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
 
 
-def _range_q(start: dt.date | None, end: dt.date | None, field: str = "activity__starts_at") -> Q:
+# A sign-up credited with service hours.
+CREDITED = Q(status=SignUpStatus.CONFIRMED, hours__gt=0)
+
+
+def range_q(start: dt.date | None, end: dt.date | None, field: str = "activity__starts_at") -> Q:
+    """Rows whose `field` (a time) falls on a local date from `start` to `end`, both included."""
     q = Q()
     if start is not None:
         q &= Q(**{f"{field}__gte": timezone.make_aware(dt.datetime.combine(start, dt.time.min))})
@@ -38,7 +45,18 @@ def _range_q(start: dt.date | None, end: dt.date | None, field: str = "activity_
 
 
 def _credited(start: dt.date | None, end: dt.date | None) -> QuerySet[SignUp]:
-    return SignUp.objects.filter(_range_q(start, end), status=SignUpStatus.CONFIRMED, hours__gt=0)
+    return SignUp.objects.filter(range_q(start, end), CREDITED)
+
+
+def subtree_signups(root: Organisation, start: dt.date | None, end: dt.date | None) -> QuerySet[SignUp]:
+    """Every sign-up for an activity organised in `root`'s subtree starting over the range (the
+    organiser's subtree: the rule hours_by_organisation counts by)."""
+    return SignUp.objects.filter(range_q(start, end), path_prefix_q(root.path, "activity__organiser__path"))
+
+
+def subtree_activities(root: Organisation, start: dt.date | None, end: dt.date | None) -> QuerySet[Activity]:
+    """Activities organised in `root`'s subtree starting over the range."""
+    return Activity.objects.in_subtree(root).filter(range_q(start, end, "starts_at"))
 
 
 def credited_signups(user, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[SignUp]:
@@ -148,7 +166,7 @@ def my_calendar(user, start: dt.date, end: dt.date) -> QuerySet[SignUp]:
     start; drafts left out (one query)."""
     return (
         my_signups(user)
-        .filter(_range_q(start, end))
+        .filter(range_q(start, end))
         .exclude(activity__state="draft")
         .order_by("activity__starts_at", "activity_id", "pk")
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_calendar, views_compliance, views_reminders
+from . import views, views_calendar, views_compliance, views_dashboard, views_reminders
 
 app_name = "volunteers"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("compliance/", views_compliance.compliance_page, name="compliance"),
     path("compliance/export.xlsx", views_compliance.compliance_export, name="compliance_export"),
     path("compliance/<int:pk>/", views_compliance.compliance_branch, name="compliance_branch"),
+    path("dashboard/", views_dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/export.xlsx", views_dashboard.dashboard_export, name="dashboard_export"),
     path("offers/<str:token>/", views.offer, name="offer"),
     path("reminders/<str:token>/cannot-come/", views_reminders.cannot_come, name="cannot_come"),
     path("<int:pk>/", views.activity_detail, name="activity"),

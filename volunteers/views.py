@@ -80,7 +80,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/activity_list.html",
-        {"form": form, "page_obj": page, "rows": rows, "kinds": ActivityKind},
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "kinds": ActivityKind,
+            "can_view_dashboards": access.can_view_dashboards(request.user),
+        },
     )
 
 

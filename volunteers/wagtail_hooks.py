@@ -1,5 +1,6 @@
-"""Wagtail admin wiring of the volunteer service: the "志愿服务" menu (activities, teams) and the
-permission policies (the access rule on the organiser / the team's organisation)."""
+"""Wagtail admin wiring of the volunteer service: the "志愿服务" menu (activities, teams), links to
+the compliance page and the dashboard, and the permission policies (the access rule on the
+organiser / the team's organisation)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ def register_reminder_policy_viewset():
     return ReminderPolicyViewSet("reminder_policies")
 
 
-class ComplianceMenuItem(MenuItem):
-    """A link to the 三会一课 compliance page, for those who manage a subtree (the page's rule)."""
+class ManagersMenuItem(MenuItem):
+    """A link to a page for those who manage a subtree (the 三会一课 compliance page, the
+    volunteer-service dashboard: both pages' rule)."""
 
     def is_shown(self, request) -> bool:
         return org_access.is_manager(request.user)
@@ -37,6 +39,13 @@ class ComplianceMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_compliance_menu_item():
-    return ComplianceMenuItem(
+    return ManagersMenuItem(
         _("Organisation-life compliance"), reverse("volunteers:compliance"), icon_name="tasks", order=165
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_menu_item():
+    return ManagersMenuItem(
+        _("Volunteer-service dashboard"), reverse("volunteers:dashboard"), icon_name="table", order=166
     )

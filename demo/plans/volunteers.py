@@ -1,6 +1,9 @@
-"""The demo's volunteer service (issue 7): two teams, registered volunteers with logins, and
+"""The demo's volunteer service (issue 7): teams, registered volunteers with logins, and
 activities around today — two done (check-ins, hours, a no-show, an adjusted hour), one full with
-a waiting list, a home study visit, a party lecture (三会一课) and a draft.
+a waiting list, a home study visit, a party lecture (三会一课) and a draft — and a year of service
+behind them (twelve months of done activities in three communities, each run by its team, and the
+street's task team's visits), so the dashboard has months, kinds, teams and organisations to
+compare. Members taking part in that year get a login with no usable password.
 
 Activities are made through activities.services and future sign-ups through
 volunteers.services.sign_up (so the demo obeys the same rules); finished activities' sign-ups are
@@ -11,6 +14,7 @@ demo always has something coming up.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -18,12 +22,13 @@ from django.utils import timezone
 
 from activities import services as activity_services
 from activities.models import Activity, ActivityKind, ActivityState, Eligibility, MeetingType
+from orgchart.cache import organisation_data_changed
 from orgchart.models import Member
 from volunteers import services
 from volunteers.models import HoursAdjustment, SignUp, SignUpStatus, Team, TeamKind, Volunteer
 
 from ..seed import SeedContext
-from ..tables import DEMO_PASSWORD
+from ..tables import DEMO_PASSWORD, RANDOM_SEED
 
 VOLUNTEERS = (
     ("zhiyuanzhe", "陈秀英", "13700000101", "理发、量血压"),
@@ -31,6 +36,18 @@ VOLUNTEERS = (
     ("zhiyuan03", "周晓梅", "13700000103", "文艺演出、摄影"),
 )
 EXTRA_LOGINS = 8  # members of the first community who get a login to fill the demo's activities
+
+# The year of service: communities with a team, the activities each holds every month (kind, day,
+# hour, hours, title), the street task team's visits (every third month) and attendance.
+SERVICE_COMMUNITIES = ("SQ01", "SQ02", "SQ03")
+SERVICE_MONTHS = 12
+SERVICE_PEOPLE = 14  # members of each community who take part
+SERVICE_PLAN = (
+    (ActivityKind.VOLUNTEER_SERVICE, 7, 9, 2, "楼道环境清洁"),
+    (ActivityKind.PIONEER, 21, 8, 3, "党员先锋岗：文明交通引导"),
+)
+STREET_VISIT = (ActivityKind.RESEARCH_VISIT, 12, 14, 2, "攻坚走访：老旧小区加装电梯意愿调查")
+SERVICE_ATTENDANCE = 0.85
 
 
 def _at(days: int, hour: int) -> dt.datetime:
@@ -90,6 +107,88 @@ def _done(activity, people, *, no_show=(), adjust=None) -> None:
             signup=signup, old_hours=signup.hours, new_hours=hours, reason=reason, adjusted_by=by
         )
         SignUp.objects.filter(pk=signup.pk).update(hours=hours)
+
+
+def _participants(community) -> list[int]:
+    """User ids of SERVICE_PEOPLE active members of `community`; those without a login get one
+    with no usable password (sign-ups are per login)."""
+    User = get_user_model()
+    members = list(Member.objects.active().in_subtree(community).order_by("pk")[:SERVICE_PEOPLE])
+    missing = [m for m in members if m.user_id is None]
+    users = []
+    for member in missing:
+        user = User(username=f"zy-{member.pk}")
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users)
+    for member, user in zip(missing, users, strict=True):
+        member.user = user
+    Member.objects.bulk_update(missing, ["user"])
+    return [m.user_id for m in members]
+
+
+def _past_months(today: dt.date) -> list[tuple[int, int]]:
+    """(year, month) of the last SERVICE_MONTHS months, this one included, oldest first."""
+    months, year, month = [], today.year, today.month
+    for _i in range(SERVICE_MONTHS):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def _year_of_service(ctx: SeedContext, teams: dict[str, Team], task_team: Team) -> None:
+    """Done activities of the past year (those already over), with attendance drawn at random
+    (fixed seed): present people credited the activity's length, the others no-shows."""
+    rng = random.Random(RANDOM_SEED + 11)
+    now = timezone.now()
+    people = {code: _participants(ctx.orgs[code]) for code in teams}
+    for code, team in teams.items():
+        if code != SERVICE_COMMUNITIES[0]:  # the first community's team has its leader already
+            team.leaders.add(people[code][0])
+            team.members.add(*people[code])
+    plan: list[tuple[Activity, Team, list[int]]] = []
+    for n, (year, month) in enumerate(_past_months(timezone.localdate())):
+        rows = [(code, spec) for code in teams for spec in SERVICE_PLAN]
+        if n % 3 == 0:
+            rows.append((None, STREET_VISIT))
+        for code, (kind, day, hour, hours, title) in rows:
+            organiser = ctx.orgs[code] if code else ctx.street
+            starts_at = timezone.make_aware(dt.datetime(year, month, day, hour))
+            if starts_at + dt.timedelta(hours=hours) >= now:
+                continue
+            pool = people[code] if code else [pk for ids in people.values() for pk in ids]
+            activity = Activity(
+                kind=kind,
+                organiser=organiser,
+                title=f"{month}月{title}",
+                place=f"{organiser.name}辖区",
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(hours=hours),
+                capacity=len(pool),
+                eligibility=Eligibility.SUBTREE,
+                state=ActivityState.DONE,
+            )
+            plan.append((activity, teams[code] if code else task_team, rng.sample(pool, rng.randint(6, 10))))
+    Activity.objects.bulk_create([activity for activity, _team, _people in plan])
+    signups = []
+    for activity, team, signed_up in plan:
+        team.activities.add(activity)
+        for i, user_id in enumerate(signed_up):
+            present = rng.random() < SERVICE_ATTENDANCE
+            signups.append(
+                SignUp(
+                    activity=activity,
+                    person_id=user_id,
+                    status=SignUpStatus.CONFIRMED,
+                    queued_at=activity.starts_at - dt.timedelta(days=2, minutes=-i),
+                    confirmed_at=activity.starts_at - dt.timedelta(days=2, minutes=-i),
+                    checked_in_at=activity.starts_at - dt.timedelta(minutes=5) if present else None,
+                    hours=activity.length_hours if present else Decimal("0"),
+                    no_show=not present,
+                )
+            )
+    SignUp.objects.bulk_create(signups, batch_size=2000)
+    organisation_data_changed()  # member rows got logins through a bulk update
 
 
 def seed(ctx: SeedContext) -> None:
@@ -174,6 +273,14 @@ def seed(ctx: SeedContext) -> None:
         kind=ActivityKind.RESEARCH_VISIT,
         open_now=False,
     )
+    service_teams = {"SQ01": members_team}
+    for code in SERVICE_COMMUNITIES[1:]:
+        if code in ctx.orgs:
+            org = ctx.orgs[code]
+            service_teams[code] = Team.objects.create(
+                organisation=org, name=f"{org.name}党员志愿服务队", kind=TeamKind.MEMBERS
+            )
+    _year_of_service(ctx, service_teams, task_team)
     ctx.lap("volunteer service")
     ctx.figures += [
         ("activities", Activity.objects.in_subtree(street).count()),

@@ -1,4 +1,5 @@
-"""Template helpers for the shared layout: the site's name, the chart page's URL, percentages."""
+"""Template helpers for the shared layout: the site's name, the chart page's URL, percentages and
+figures."""
 
 from __future__ import annotations
 
@@ -78,6 +79,12 @@ def _chart_url(request) -> str:
 def percent(share: float) -> str:
     """0.8234 → "82.3%"."""
     return formatting.percent(share)
+
+
+@register.filter
+def number(value) -> str:
+    """Decimal("12.50") → "12.5": figures with at most two decimals, none when whole."""
+    return formatting.number(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -27,6 +27,7 @@ def test_pages_and_admin_run_under_the_content_security_policy(portal, page, str
         "/chart/",
         f"/orgchart/{street['community1'].pk}/members/",
         "/orgchart/roster/import/",
+        "/activities/dashboard/",
         "/admin/",
         "/admin/orgchart/members/",
         f"/admin/orgchart/members/edit/{member.pk}/",

@@ -30,7 +30,7 @@ def demo(seeded, db):
 
 
 def test_demo_has_teams_with_leaders_and_registered_volunteers(demo):
-    assert Team.objects.count() == 3
+    assert Team.objects.count() == 5  # two in the first community, one in the next two, the street's
     assert all(team.leaders.exists() for team in Team.objects.all())
     volunteer = Volunteer.objects.get(user__username="zhiyuanzhe")
     assert volunteer.user.check_password("demo12345") and volunteer.masked_mobile.startswith("137****")
@@ -45,8 +45,8 @@ def test_demo_has_a_full_activity_with_a_waiting_list(demo):
 
 
 def test_demo_has_done_activities_with_hours_a_no_show_and_an_adjustment(demo):
-    # Volunteer service only: the 三会一课 plan adds done organisation-life meetings (test below).
-    done = Activity.objects.filter(state=ActivityState.DONE).exclude(kind=ActivityKind.ORGANISATION_LIFE)
+    # The two recent ones; the year of service behind them is tested below.
+    done = Activity.objects.filter(state=ActivityState.DONE, title__in=["小区环境大扫除", "为老人义务理发"])
     assert done.count() == 2
     assert SignUp.objects.filter(activity__in=done, no_show=True).count() == 1
     assert HoursAdjustment.objects.count() == 1
@@ -85,3 +85,35 @@ def test_demo_compliance_page_and_export_render_for_the_community_secretary(demo
     page = client.get(reverse("volunteers:compliance"))
     assert page.status_code == 200 and page.context["result"].branches
     assert client.get(reverse("volunteers:compliance_export")).status_code == 200
+
+
+def test_demo_has_a_year_of_service_in_three_communities(demo):
+    done = Activity.objects.filter(state=ActivityState.DONE).exclude(kind=ActivityKind.ORGANISATION_LIFE)
+    organisers = set(done.values_list("organiser__code", flat=True))
+    assert {"SQ01", "SQ02", "SQ03", "JD"} <= organisers
+    assert done.filter(teams__isnull=True).count() == 0
+    assert SignUp.objects.filter(activity__in=done, no_show=True).count() > 1
+
+
+def test_demo_dashboard_shows_figures_for_the_street_and_a_community(demo, client):
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from orgchart.models import Organisation
+
+    today = timezone.localdate()
+    # The past year, not the default "this year", which holds little in early January.
+    period = {"start": (today - dt.timedelta(days=364)).isoformat(), "end": today.isoformat()}
+    client.force_login(get_user_model().objects.get(username="jiedao"))
+    for code in ("JD", "SQ02"):
+        org = Organisation.objects.get(code=code)
+        page = client.get(reverse("volunteers:dashboard"), {"org": org.pk, **period})
+        board = page.context["board"]
+        assert board.total.hours > 0 and board.total.activities > 0 and board.total.no_shows > 0
+        assert len(board.kinds) >= 2 and board.teams and board.organisations
+        assert sum(1 for p in board.periods if p.hours) >= 10
+    street_board = client.get(reverse("volunteers:dashboard"), period).context["board"]
+    assert sum(1 for row in street_board.organisations if row.hours and not row.own) >= 3
+    assert client.get(reverse("volunteers:dashboard_export"), period).status_code == 200
