@@ -55,8 +55,9 @@ RULE_FIELDS = ("rule", "starts_on", "until", "count", "exdates")
 EDITABLE_FIELDS = frozenset({*TEMPLATE_FIELDS, *TIMING_FIELDS, *RULE_FIELDS, "active"})
 # Parts of a rule the series' own fields say instead (or that would make it more than daily).
 FORBIDDEN_PARTS = ("DTSTART", "UNTIL", "COUNT", "BYHOUR", "BYMINUTE", "BYSECOND")
-# How far ahead a rule must give its first date.
+# How far ahead a rule must give its first date (and the latest first date).
 NO_DATES_SEARCH = dt.timedelta(days=3660)
+EARLIEST_START = dt.date(2000, 1, 1)
 
 
 def horizon_weeks() -> int:
@@ -203,6 +204,14 @@ def check_series(series: ActivitySeries, now: dt.datetime | None = None) -> Sche
             errors.setdefault(field, []).extend(messages)
     if series.meeting_type and series.kind != "organisation_life":
         errors.setdefault("meeting_type", []).append(_("Only organisation life has a meeting type."))
+    # A rule runs from its first date: one centuries away would be read date by date to now.
+    if isinstance(series.starts_on, dt.date) and not (
+        EARLIEST_START <= series.starts_on <= timezone.localdate(now) + NO_DATES_SEARCH
+    ):
+        errors.setdefault("starts_on", []).append(
+            _("Give a first date from %(earliest)s to ten years from today.")
+            % {"earliest": EARLIEST_START.isoformat()}
+        )
     if errors:
         raise ValidationError(errors)
     schedule = build_schedule(series)

@@ -40,3 +40,8 @@ def register_compliance_menu_item():
     return ComplianceMenuItem(
         _("Organisation-life compliance"), reverse("volunteers:compliance"), icon_name="tasks", order=165
     )
+
+
+@hooks.register("register_log_actions")
+def register_series_log_actions(actions):
+    actions.register_action("volunteers.series.deactivate", _("Stop the series"), _("Series stopped"))
