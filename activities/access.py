@@ -9,6 +9,8 @@
   - for the members of the organiser's subtree: every active member of the street — except
     organisation life (三会一课), which only the members whose branch lies in that subtree see.
   Managers of the organiser see all of theirs, drafts included.
+- A recurring series is seen by the same rule applied to its own kind, eligibility and organiser
+  (visible_series), which its future occurrences copy.
 Team leaders' rights on their team's activities are added by volunteers.access, which knows teams.
 """
 
