@@ -63,9 +63,12 @@ def _tell_changed(activity: Activity, revision: int, actor) -> bool:
     return fanout is not None
 
 
-def _check_teams(actor, teams: Iterable[Team]) -> list[Team]:
-    teams = list(teams)
-    if actor is not None and any(not access.can_manage_team(actor, team) for team in teams):
+def _check_teams(actor, teams: Iterable[Team], before: Iterable[Team] = ()) -> list[Team]:
+    """The teams, if the actor manages every one linked or unlinked (one linked by someone else
+    may stay as it is)."""
+    teams = list(dict.fromkeys(teams))
+    changed = set(teams).symmetric_difference(before)
+    if actor is not None and any(not access.can_manage_team(actor, team) for team in changed):
         raise PermissionDenied(_("You may only link teams of organisations you manage."))
     return teams
 
@@ -107,7 +110,8 @@ def update_series(
     (update_activity: never fewer places than are taken) and everyone on them is told; dates the
     new rule or its left-out dates no longer give are cancelled through cancel_activity (everyone
     told); dates it newly gives are generated. Past and finished occurrences stay as they were.
-    `teams`, when given, become the series' teams, on its future occurrences too.
+    `teams`, when given, become the series' teams, on its future occurrences too (the actor must
+    manage each team linked or unlinked).
     Any refusal (a bad rule, too few places for those signed up) writes nothing.
     """
     unknown = set(changes) - series_rules.EDITABLE_FIELDS
@@ -116,7 +120,7 @@ def update_series(
     series = ActivitySeries.objects.select_for_update().select_related("organiser").get(pk=series.pk)
     series_rules.require_manage(actor, series.organiser)
     if teams is not None:
-        teams = _check_teams(actor, teams)
+        teams = _check_teams(actor, teams, series.teams.all())
     now = timezone.now()
     for name, value in changes.items():
         setattr(series, name, value)

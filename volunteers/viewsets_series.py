@@ -132,6 +132,14 @@ class SeriesForm(ServiceErrorsMixin, WagtailAdminModelForm):
         order.insert(order.index("rule"), "rule_preset")
         self.order_fields(order)
 
+    def clean_teams(self) -> list[Team]:
+        """The teams ticked, and those linked by someone else the user may not unlink (not offered)."""
+        teams = list(self.cleaned_data.get("teams") or [])
+        if self.instance.pk:
+            offered = self.fields["teams"].queryset
+            teams += [team for team in self.instance.teams.all() if team not in offered]
+        return teams
+
     def clean_exdates(self) -> list[str]:
         text = self.cleaned_data.get("exdates") or ""
         return [item for item in re.split(r"[\s,，;；]+", text) if item]
@@ -253,7 +261,6 @@ class SeriesIndexView(generic.IndexView):
 
 class SeriesCreateView(PreviewMixin, ServiceSaveMixin, generic.CreateView):
     log_action = "wagtail.create"
-    object = None
 
     def call_service(self, form) -> ActivitySeries:
         return series_services.create_series(
@@ -291,13 +298,14 @@ class SeriesEditView(PreviewMixin, ScopedSingleObjectMixin, ServiceSaveMixin, ge
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        # As saved: the form's instance carries what was typed.
+        saved = ActivitySeries.objects.get(pk=self.object.pk)
+        context["rule_words"] = recurrence.describe_series(saved)
         if context["preview"] is None and "preview" not in self.request.POST:
             try:
-                saved = ActivitySeries.objects.get(pk=self.object.pk)
                 context["preview"] = recurrence.next_dates(saved)
             except ValidationError:  # a rule saved before the checks tightened
                 context["preview"] = None
-        context["rule_words"] = recurrence.describe_series(ActivitySeries.objects.get(pk=self.object.pk))
         context["deletion_refusal"] = self.deletion_refusal
         return context
 

@@ -204,3 +204,40 @@ def test_the_pending_fragment_is_chinese_with_every_placeholder_kept():
             assert not words or re.search(r"[\u4e00-\u9fff、]", words), entry.msgid
             placeholders = set(re.findall(r"%\(\w+\)s", entry.msgid + entry.msgid_plural))
             assert set(re.findall(r"%\(\w+\)s", text)) == placeholders, entry.msgid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MONTHLY;BYDAY=+99SA",  # dateutil accepts it and fails while iterating
+        "FREQ=MONTHLY;BYDAY=6SA",
+        "FREQ=YEARLY;BYDAY=54SA",
+        "FREQ=MONTHLY;BYMONTHDAY=99999",  # searched to the year 9999
+        "FREQ=MONTHLY;BYMONTHDAY=0",
+        "FREQ=DAILY;BYYEARDAY=400",
+        "FREQ=YEARLY;BYMONTH=13",
+        "FREQ=YEARLY;BYWEEKNO=99",
+        "FREQ=MONTHLY;BYDAY=SA;BYSETPOS=0",
+    ],
+)
+def test_numbers_out_of_range_are_refused_as_not_understood(street, rule):
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as exc_info:
+        series_rules.create_series(
+            actor=None,
+            organiser=street["community1"],
+            **{k: v for k, v in vars(_unsaved(street, rule=rule)).items() if k in _FIELDS},
+        )
+    assert "rule" in {e.code for e in exc_info.value.error_dict["rule"]}
+    assert time.monotonic() - started < 1
+    assert not ActivitySeries.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=+5SU", "FREQ=MONTHLY;BYMONTHDAY=-31"]
+)
+def test_numbers_at_the_ends_of_their_ranges_are_rules(rule):
+    assert series_rules._numbers_in_range(rule)

@@ -14,6 +14,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from activities.models import Activity, ActivityKind, ActivitySeries, ActivitySt
 from inbox.models import FanOut
 from tests.factories.orgchart import make_post_holder
 from tests.pending_catalogue import pending_catalogue
+from volunteers import series as series_services
 from volunteers import services
 from volunteers.models import SignUp, Team
 
@@ -267,6 +269,11 @@ def test_editing_the_time_changes_future_occurrences_only_and_tells_those_signed
     services.sign_up(first, actor=people["m1"])
     services.sign_up(first, actor=people["m2"])
     past = {a.pk: a.starts_at for a in Activity.objects.filter(series=weekly, starts_at__lt=timezone.now())}
+    # Someone took part in last week's (written straight: sign-up refuses the past).
+    last_week = Activity.objects.filter(pk__in=past).order_by("-starts_at").first()
+    SignUp.objects.create(
+        activity=last_week, person=people["m3"], status="confirmed", queued_at=timezone.now()
+    )
     client.force_login(roles["community_secretary"])
     edit = reverse("volunteers_series:edit", args=[weekly.pk])
     page = client.get(edit)
@@ -356,3 +363,21 @@ def test_a_mistaken_series_is_deleted_with_its_occurrences(client, street, roles
     assert client.get(reverse("volunteers_series:delete", args=[series.pk])).status_code == 200
     assert client.post(reverse("volunteers_series:delete", args=[series.pk])).status_code == 302
     assert _rows() == (0, 0)
+
+
+def test_an_edit_keeps_a_team_the_user_may_not_unlink(client, street, roles, weekly):
+    street_team = Team.objects.create(organisation=street["street"], name="街道攻坚先锋队")
+    mine = Team.objects.create(organisation=street["community1"], name="一社区志愿队")
+    series_services.update_series(roles["street_secretary"], weekly, teams=[street_team])
+    client.force_login(roles["community_secretary"])
+    form = client.get(reverse("volunteers_series:edit", args=[weekly.pk])).context["form"]
+    assert street_team not in form.fields["teams"].queryset
+    response = client.post(
+        reverse("volunteers_series:edit", args=[weekly.pk]), _edit_form(weekly, teams=[mine.pk])
+    )
+    assert response.status_code == 302
+    assert set(weekly.teams.all()) == {street_team, mine}
+    assert all(set(a.teams.all()) == {street_team, mine} for a in _future(weekly))
+    # Unlinking it is refused by the service, whoever asks.
+    with pytest.raises(PermissionDenied):
+        series_services.update_series(roles["community_secretary"], weekly, teams=[mine])
