@@ -156,3 +156,20 @@ def test_visible_series_follows_the_activities_rule_for_each_reader(street, peop
     assert seen(people["other_community"]) == {public.title, members.title, subtree.title}
     assert seen(people["m1"]) == {public.title, members.title, subtree.title, life.title}
     assert seen(roles["community_secretary"]) == {public.title, members.title, subtree.title, life.title}
+
+
+def test_series_page_query_count_does_not_grow_with_its_occurrences(
+    client, street, django_assert_num_queries
+):
+    weekly = _series(street["community1"])
+    daily = _series(street["community1"], title="每日", rule="FREQ=DAILY")
+    assert Activity.objects.filter(series=daily).count() > 4 * Activity.objects.filter(series=weekly).count()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(reverse("volunteers:series", args=[weekly.pk]))  # the site and its menus cached
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse("volunteers:series", args=[weekly.pk])).status_code == 200
+    assert len(first) <= 5
+    with django_assert_num_queries(len(first)):
+        assert client.get(reverse("volunteers:series", args=[daily.pk])).status_code == 200
