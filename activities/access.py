@@ -9,6 +9,8 @@
   - for the members of the organiser's subtree: every active member of the street — except
     organisation life (三会一课), which only the members whose branch lies in that subtree see.
   Managers of the organiser see all of theirs, drafts included.
+- A recurring series is seen by the same rule applied to its own kind, eligibility and organiser
+  (visible_series), which its future occurrences copy.
 Team leaders' rights on their team's activities are added by volunteers.access, which knows teams.
 """
 
@@ -20,7 +22,7 @@ from core.tree import paths_q
 from orgchart import access as org_access
 from orgchart.models import Organisation
 
-from .models import Activity, ActivityKind, ActivityState, Eligibility
+from .models import Activity, ActivityKind, ActivitySeries, ActivityState, Eligibility
 
 
 def can_manage_activity(user, activity: Activity) -> bool:
@@ -35,10 +37,9 @@ def managed_activities(user) -> QuerySet[Activity]:
     return Activity.objects.in_subtrees(org_access.managed_paths(user))
 
 
-def visible_activities(user) -> QuerySet[Activity]:
-    """The activities `user` may see: by eligibility (see the module's rule), and every activity,
-    drafts included, of the subtrees they manage."""
-    published = ~Q(state=ActivityState.DRAFT)
+def _visible_q(user, published: Q) -> Q:
+    """Who sees what, over the fields an activity and a series share (kind, eligibility,
+    organiser); `published` is what else a row must be for those who do not manage it."""
     q = published & Q(eligibility=Eligibility.ANYONE)
     if user is not None and user.is_authenticated:
         q |= published & Q(eligibility=Eligibility.MEMBERS)
@@ -51,7 +52,24 @@ def visible_activities(user) -> QuerySet[Activity]:
     paths = org_access.managed_paths(user)
     if paths:
         q |= paths_q(paths, "organiser__path")
-    return Activity.objects.filter(q)
+    return q
+
+
+def visible_activities(user) -> QuerySet[Activity]:
+    """The activities `user` may see: by eligibility (see the module's rule), and every activity,
+    drafts included, of the subtrees they manage."""
+    return Activity.objects.filter(_visible_q(user, ~Q(state=ActivityState.DRAFT)))
+
+
+def visible_series(user) -> QuerySet[ActivitySeries]:
+    """The recurring series `user` may see: by the same rule on the series' own kind, eligibility
+    and organiser, which its future occurrences copy (a series page shows when and where they
+    happen, so it is seen by who sees them); every series of the subtrees they manage."""
+    return ActivitySeries.objects.filter(_visible_q(user, Q()))
+
+
+def can_manage_series(user, series: ActivitySeries) -> bool:
+    return org_access.can_manage(user, series.organiser)
 
 
 # 三会一课 compliance and the street's requirements ------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reads of activities several callers share: the filtered list."""
+"""Reads of activities several callers share: the filtered list, the coming occurrences of series."""
 
 from __future__ import annotations
 
@@ -38,3 +38,15 @@ def activity_list(
         start, end = month_range(*month)
         qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
     return qs.order_by("starts_at", "pk")
+
+
+def upcoming_occurrences(user, now: dt.datetime | None = None) -> QuerySet[Activity]:
+    """Occurrences of recurring series `user` may see that are not over yet, soonest first (the
+    series page and the API filter them by series)."""
+    now = now or timezone.now()
+    return (
+        access.visible_activities(user)
+        .filter(series__isnull=False, ends_at__gte=now)
+        .select_related("organiser")
+        .order_by("starts_at", "pk")
+    )

@@ -55,8 +55,21 @@ RULE_FIELDS = ("rule", "starts_on", "until", "count", "exdates")
 EDITABLE_FIELDS = frozenset({*TEMPLATE_FIELDS, *TIMING_FIELDS, *RULE_FIELDS, "active"})
 # Parts of a rule the series' own fields say instead (or that would make it more than daily).
 FORBIDDEN_PARTS = ("DTSTART", "UNTIL", "COUNT", "BYHOUR", "BYMINUTE", "BYSECOND")
-# How far ahead a rule must give its first date.
+# How far ahead a rule must give its first date (and the latest first date).
 NO_DATES_SEARCH = dt.timedelta(days=3660)
+EARLIEST_START = dt.date(2000, 1, 1)
+# The largest number (either sign) each part of a rule may hold, by RFC 5545 3.3.10; the ordinal
+# of a BYDAY is the nth in the month for a monthly rule, the nth in the year otherwise.
+NUMBER_LIMITS = {
+    "BYMONTH": 12,
+    "BYMONTHDAY": 31,
+    "BYYEARDAY": 366,
+    "BYWEEKNO": 53,
+    "BYSETPOS": 366,
+    "BYDAY": 53,
+    "BYDAY_MONTHLY": 5,
+}
+NUMBERED_PARTS = ("BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")
 
 
 def horizon_weeks() -> int:
@@ -130,6 +143,42 @@ class Schedule:
         return timezone.localtime(moment, self.zone).replace(tzinfo=None)
 
 
+def _not_understood(text: str) -> ValidationError:
+    return _rule_error(
+        _(
+            "This is not a recurrence rule we understand: %(rule)s. "
+            "Write it like FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1SA."
+        )
+        % {"rule": text[:60]},
+        "rule",
+    )
+
+
+def _numbers_in_range(text: str) -> bool:
+    """Whether the rule's numbers are within RFC 5545's ranges (3.3.10). dateutil takes e.g.
+    BYDAY=99SA or BYMONTHDAY=99999 and then fails while iterating, or searches to the year 9999."""
+    parts = dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+    numbers: list[tuple[str, int]] = []
+    for name in NUMBERED_PARTS:
+        numbers += [(name, _integer(item)) for item in parts.get(name, "").split(",") if item]
+    for item in parts.get("BYDAY", "").split(","):
+        if len(item) > 2:  # an ordinal before the day: the nth (or nth last) in the month or year
+            name = "BYDAY_MONTHLY" if parts.get("FREQ") == "MONTHLY" else "BYDAY"
+            numbers.append((name, _integer(item[:-2])))
+    for name, number in numbers:
+        if number == 0 or abs(number) > NUMBER_LIMITS[name] or (name == "BYMONTH" and number < 0):
+            return False
+    return True
+
+
+def _integer(value: str) -> int:
+    """An integer as a rule writes it ("1", "+2", "-1"); 0, never valid, for anything else."""
+    digits = value[1:] if value[:1] in "+-" else value
+    if not digits.isdigit() or len(digits) > 4:
+        return 0
+    return -int(digits) if value.startswith("-") else int(digits)
+
+
 def build_schedule(series: ActivitySeries) -> Schedule:
     """The series' rule parsed and checked; ValidationError (by field) when it cannot be used."""
     text = normalise_rule(series.rule)
@@ -154,16 +203,11 @@ def build_schedule(series: ActivitySeries) -> Schedule:
         raise ValidationError(_("Give the first date and the start time."))
     start = dt.datetime.combine(series.starts_on, series.start_time.replace(tzinfo=None, microsecond=0))
     try:
+        if not _numbers_in_range(text):
+            raise ValueError(text)
         rule = rrulestr(f"RRULE:{text}", dtstart=start)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise _rule_error(
-            _(
-                "This is not a recurrence rule we understand: %(rule)s. "
-                "Write it like FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1SA."
-            )
-            % {"rule": text[:60]},
-            "rule",
-        ) from exc
+        raise _not_understood(text) from exc
     if not isinstance(rule, rrule):  # a set (several rules or dates) is not one series
         raise _rule_error(_("Give one rule only."), "rule")
     if rule._freq > DAILY:  # HOURLY, MINUTELY, SECONDLY
@@ -203,15 +247,26 @@ def check_series(series: ActivitySeries, now: dt.datetime | None = None) -> Sche
             errors.setdefault(field, []).extend(messages)
     if series.meeting_type and series.kind != "organisation_life":
         errors.setdefault("meeting_type", []).append(_("Only organisation life has a meeting type."))
+    # A rule runs from its first date: one centuries away would be read date by date to now.
+    if isinstance(series.starts_on, dt.date) and not (
+        EARLIEST_START <= series.starts_on <= timezone.localdate(now) + NO_DATES_SEARCH
+    ):
+        errors.setdefault("starts_on", []).append(
+            _("Give a first date from %(earliest)s to ten years from today.")
+            % {"earliest": EARLIEST_START.isoformat()}
+        )
     if errors:
         raise ValidationError(errors)
     schedule = build_schedule(series)
     # Bounded: a rule that can never match (30 February) would otherwise be searched to 9999.
     begin = schedule.rule._dtstart
-    first = next(schedule.local_starts(begin, begin + NO_DATES_SEARCH), None)
-    if first is None:
-        raise _rule_error(_("This rule gives no dates."), "no_dates")
-    ahead = list(itertools.islice(_window(series, schedule, now), max_occurrences() + 1))
+    try:  # dateutil may still fail while it iterates
+        first = next(schedule.local_starts(begin, begin + NO_DATES_SEARCH), None)
+        if first is None:
+            raise _rule_error(_("This rule gives no dates."), "no_dates")
+        ahead = list(itertools.islice(_window(series, schedule, now), max_occurrences() + 1))
+    except (ValueError, IndexError, OverflowError) as exc:
+        raise _not_understood(series.rule) from exc
     if len(ahead) > max_occurrences():
         raise _rule_error(
             _("This rule gives more than %(max)d occurrences in the next %(weeks)d weeks.")

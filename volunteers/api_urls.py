@@ -5,10 +5,12 @@ from rest_framework.routers import SimpleRouter
 
 from .api import ActivityViewSet, ConfirmOfferView, MyHoursView, SignUpViewSet
 from .api_calendar import MyCalendarFeedView, MyCalendarView, ResetMyCalendarFeedView
+from .api_series import SeriesViewSet
 
 router = SimpleRouter()
 router.register("activities", ActivityViewSet, basename="api-activity")
 router.register("signups", SignUpViewSet, basename="api-signup")
+router.register("series", SeriesViewSet, basename="api-series")
 
 urlpatterns = [
     path("offers/confirm/", ConfirmOfferView.as_view(), name="api-offer-confirm"),

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from activities.models import Activity, ActivityKind
+from activities import recurrence
+from activities.models import Activity, ActivityKind, ActivitySeries, Eligibility, MeetingType
 from orgchart.models import Organisation
 
-from .models import SignUp
+from .models import SignUp, Team
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -45,8 +46,10 @@ class ActivitySerializer(serializers.ModelSerializer):
             "eligibility",
             "state",
             "state_label",
+            "series",
         ]
         read_only_fields = fields
+        extra_kwargs = {"series": {"help_text": _("The recurring series this is an occurrence of, or null.")}}
 
 
 class ActivityFilterSerializer(serializers.Serializer):
@@ -180,3 +183,137 @@ class CalendarEntrySerializer(serializers.ModelSerializer):
 class CalendarFeedSerializer(serializers.Serializer):
     url = serializers.URLField(help_text=_("The secret address of my calendar feed (ICS)."))
     webcal_url = serializers.CharField(help_text=_("The same address for calendar apps (webcal://)."))
+
+
+# Recurring series -----------------------------------------------------------------------------------
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "starts_at", "ends_at", "place", "capacity", "state", "state_label"]
+        read_only_fields = fields
+
+
+class SeriesSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    meeting_type_label = serializers.CharField(source="get_meeting_type_display", read_only=True)
+    eligibility_label = serializers.CharField(source="get_eligibility_display", read_only=True)
+    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    rule_words = serializers.SerializerMethodField(
+        help_text=_('The rule in words, e.g. "every month on the first Saturday".')
+    )
+    summary = serializers.SerializerMethodField(
+        help_text=_('When it happens, in words, e.g. "every Saturday at 09:00".')
+    )
+    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    next_occurrences = OccurrenceSerializer(
+        source="upcoming",
+        many=True,
+        read_only=True,
+        help_text=_("The next occurrences you may see, generated ahead (at most 8)."),
+    )
+
+    class Meta:
+        model = ActivitySeries
+        fields = [
+            "id",
+            "organiser",
+            "organiser_name",
+            "kind",
+            "kind_label",
+            "meeting_type",
+            "meeting_type_label",
+            "title",
+            "description",
+            "place",
+            "start_time",
+            "duration_minutes",
+            "capacity",
+            "signup_deadline_hours",
+            "cancel_cutoff_hours",
+            "eligibility",
+            "eligibility_label",
+            "rule",
+            "rule_words",
+            "summary",
+            "starts_on",
+            "until",
+            "count",
+            "exdates",
+            "time_zone",
+            "active",
+            "revision",
+            "teams",
+            "next_occurrences",
+        ]
+        read_only_fields = fields
+
+    def get_rule_words(self, series: ActivitySeries) -> str:
+        return recurrence.describe_rule(series.rule, series.starts_on)
+
+    def get_summary(self, series: ActivitySeries) -> str:
+        return recurrence.describe_series(series)
+
+
+# Bounds that keep a value inside its column; the rules themselves are the service's.
+SMALL_MAX = 32767
+MAX_MINUTES = 7 * 24 * 60
+MAX_PLACES = 100_000
+MAX_EXDATES = 366
+
+
+class SeriesUpdateSerializer(serializers.Serializer):
+    """What a series edit may change (PATCH: any of them). Parse only; the rules are in
+    activities.series / volunteers.series, whose refusals answer 400 by field."""
+
+    kind = serializers.ChoiceField(choices=ActivityKind.choices)
+    meeting_type = serializers.ChoiceField(choices=MeetingType.choices, allow_blank=True, required=False)
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
+    place = serializers.CharField(max_length=200)
+    start_time = serializers.TimeField(help_text=_("Local time (Asia/Shanghai), e.g. 09:00."))
+    duration_minutes = serializers.IntegerField(max_value=MAX_MINUTES)
+    capacity = serializers.IntegerField(max_value=MAX_PLACES)
+    signup_deadline_hours = serializers.IntegerField(
+        min_value=0, max_value=SMALL_MAX, allow_null=True, required=False
+    )
+    cancel_cutoff_hours = serializers.IntegerField(min_value=0, max_value=SMALL_MAX, required=False)
+    eligibility = serializers.ChoiceField(choices=Eligibility.choices, required=False)
+    rule = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        help_text=_("An RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SA or FREQ=MONTHLY;BYDAY=1SA."),
+    )
+    starts_on = serializers.DateField(help_text=_("The first date."))
+    until = serializers.DateField(allow_null=True, required=False, help_text=_("The last date, or null."))
+    count = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_PLACES,
+        allow_null=True,
+        required=False,
+        help_text=_("Or a number of occurrences."),
+    )
+    exdates = serializers.ListField(
+        child=serializers.DateField(), max_length=MAX_EXDATES, required=False, help_text=_("Dates left out.")
+    )
+    teams = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Team.objects.all(), required=False, help_text=_("Teams running the series.")
+    )
+    active = serializers.BooleanField(required=False, help_text=_("Generating occurrences."))
+
+
+class SeriesCreateSerializer(SeriesUpdateSerializer):
+    organiser = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), help_text=_("An organisation you manage.")
+    )
+
+
+class SeriesDeactivateSerializer(serializers.Serializer):
+    cancel_future = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Also cancel the occurrences not yet started (everyone on them is told)."),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_calendar, views_compliance, views_dashboard, views_reminders
+from . import views, views_calendar, views_compliance, views_dashboard, views_reminders, views_series
 
 app_name = "volunteers"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/export.xlsx", views_dashboard.dashboard_export, name="dashboard_export"),
     path("offers/<str:token>/", views.offer, name="offer"),
     path("reminders/<str:token>/cannot-come/", views_reminders.cannot_come, name="cannot_come"),
+    path("series/<int:pk>/", views_series.series_detail, name="series"),
     path("<int:pk>/", views.activity_detail, name="activity"),
     path("<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path("<int:pk>/check-in/", views.check_in, name="check_in"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from activities import access as activity_access
 from activities import queries as activity_queries
+from activities import recurrence
 from activities import services as activity_services
 from activities.models import ActivityKind
 
@@ -100,6 +101,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             position = services.waiting_position(mine)
     counts = queries.activity_counts([activity.pk]).get(activity.pk, {"held": 0, "waiting": 0})
     refusal = access.eligibility_refusal(request.user, activity) if request.user.is_authenticated else None
+    # Its series, if the reader may see it (an older occurrence may differ from the series now).
+    series = None
+    if activity.series_id is not None:
+        series = activity_access.visible_series(request.user).filter(pk=activity.series_id).first()
     return render(
         request,
         "volunteers/activity_detail.html",
@@ -113,6 +118,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_organise": access.can_organise(request.user, activity),
             "signup_open": activity.state == "open" and timezone.now() < activity.effective_signup_deadline,
             "teams": activity.teams.all(),
+            "series": series,
+            "series_words": recurrence.describe_series(series) if series is not None else "",
         },
     )
 

@@ -1,4 +1,5 @@
-"""Activities and volunteer teams in the Wagtail admin, scoped by the access rule.
+"""Activities and volunteer teams in the Wagtail admin, scoped by the access rule (recurring
+series: viewsets_series).
 
 Both live here (not in activities/) because editing an activity touches its sign-ups (places may
 be offered to the waiting list) and teams belong to this app; activities/ stays below volunteers/.
@@ -32,6 +33,8 @@ from orgchart.models import Organisation
 
 from . import services
 from .models import Team
+from .viewsets_series import POLICIES as SERIES_POLICIES
+from .viewsets_series import SeriesViewSet
 
 ACTIVITY_FIELDS = [
     "kind",
@@ -50,6 +53,7 @@ ACTIVITY_FIELDS = [
 POLICIES = {
     Activity: AccessRulePolicy(Activity, org_field="organiser"),
     Team: AccessRulePolicy(Team, org_field="organisation"),
+    **SERIES_POLICIES,
 }
 
 
@@ -250,7 +254,7 @@ class TeamViewSet(_NoDelete, ScopedModelViewSet):
 
 
 class VolunteerViewSetGroup(ModelViewSetGroup):
-    items = (ActivityViewSet, TeamViewSet)
+    items = (ActivityViewSet, SeriesViewSet, TeamViewSet)
     menu_icon = "date"
     menu_order = 160
 

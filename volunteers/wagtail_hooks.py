@@ -49,3 +49,8 @@ def register_dashboard_menu_item():
     return ManagersMenuItem(
         _("Volunteer-service dashboard"), reverse("volunteers:dashboard"), icon_name="table", order=166
     )
+
+
+@hooks.register("register_log_actions")
+def register_series_log_actions(actions):
+    actions.register_action("volunteers.series.deactivate", _("Stop the series"), _("Series stopped"))

@@ -1,14 +1,16 @@
 """The demo's volunteer service (issue 7): teams, registered volunteers with logins, and
 activities around today — two done (check-ins, hours, a no-show, an adjusted hour), one full with
-a waiting list, a home study visit, a party lecture (三会一课) and a draft — and a year of service
+a waiting list, a home study visit, a party lecture (三会一课) and a draft — two recurring series of
+the first community, generated ahead (社区环境整治 every Saturday morning and 上门送学 on the first
+Saturday of each month, with a few sign-ups on their first occurrences), and a year of service
 behind them (twelve months of done activities in three communities, each run by its team, and the
 street's task team's visits), so the dashboard has months, kinds, teams and organisations to
 compare. Members taking part in that year get a login with no usable password.
 
-Activities are made through activities.services and future sign-ups through
-volunteers.services.sign_up (so the demo obeys the same rules); finished activities' sign-ups are
-written straight, as services refuse to sign up for the past. Times are relative to now, so the
-demo always has something coming up.
+Activities are made through activities.services, series through volunteers.series.create_series
+and future sign-ups through volunteers.services.sign_up (so the demo obeys the same rules);
+finished activities' sign-ups are written straight, as services refuse to sign up for the past.
+Times are relative to now, so the demo always has something coming up.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from activities import services as activity_services
 from activities.models import Activity, ActivityKind, ActivityState, Eligibility, MeetingType
 from orgchart.cache import organisation_data_changed
 from orgchart.models import Member
+from volunteers import series as series_services
 from volunteers import services
 from volunteers.models import HoursAdjustment, SignUp, SignUpStatus, Team, TeamKind, Volunteer
 
@@ -191,6 +194,60 @@ def _year_of_service(ctx: SeedContext, teams: dict[str, Team], task_team: Team) 
     organisation_data_changed()  # member rows got logins through a bulk update
 
 
+def _coming(series, after: dt.timedelta) -> list[Activity]:
+    """The series' occurrences starting later than `after` from now (so still open for sign-up)."""
+    return list(
+        Activity.objects.filter(series=series, starts_at__gt=timezone.now() + after).order_by("starts_at")
+    )
+
+
+def _series(community, members_team, people: dict) -> list:
+    """Two series of the community, run by its members' team. Sign-ups go on occurrences a day or
+    more ahead, by people with nothing else at those hours (the one-off activities above are on
+    days 3, 4 and 6; sign-up refuses a clash)."""
+    today = timezone.localdate()
+    weekly = series_services.create_series(
+        actor=None,
+        organiser=community,
+        teams=[members_team],
+        kind=ActivityKind.VOLUNTEER_SERVICE,
+        title="社区环境整治志愿服务",
+        description="清理楼道堆物、绿化带垃圾，劝导文明停车。请穿志愿者马甲，工具由社区提供。",
+        place=f"{community.name}党群服务中心门口集合",
+        start_time=dt.time(9, 0),
+        duration_minutes=120,
+        capacity=12,
+        signup_deadline_hours=12,
+        eligibility=Eligibility.ANYONE,
+        rule="FREQ=WEEKLY;BYDAY=SA",
+        starts_on=today,
+    )
+    first, second, *_rest = _coming(weekly, dt.timedelta(days=1))
+    for user in (people["shequ"], people["jiedao"]):
+        services.sign_up(first, actor=user)
+    for user in (people["members"][0], people["members"][1], people["volunteers"][0]):
+        services.sign_up(second, actor=user)
+    monthly = series_services.create_series(
+        actor=None,
+        organiser=community,
+        teams=[members_team],
+        kind=ActivityKind.HOME_STUDY,
+        title="每月上门送学",
+        description="为年老体弱、行动不便的党员送去学习材料，一起学习本月主题。",
+        place="行动不便党员家中（出发前在社区党委集合）",
+        start_time=dt.time(15, 0),
+        duration_minutes=120,
+        capacity=4,
+        signup_deadline_hours=24,
+        eligibility=Eligibility.SUBTREE,
+        rule="FREQ=MONTHLY;BYDAY=1SA",
+        starts_on=today,
+    )
+    for user in (people["dangyuan"], people["members"][5]):
+        services.sign_up(_coming(monthly, dt.timedelta(days=2))[0], actor=user)
+    return [weekly, monthly]
+
+
 def seed(ctx: SeedContext) -> None:
     community = ctx.orgs["SQ01"]
     branch = ctx.orgs["SQ01-ZB01"]
@@ -281,8 +338,12 @@ def seed(ctx: SeedContext) -> None:
                 organisation=org, name=f"{org.name}党员志愿服务队", kind=TeamKind.MEMBERS
             )
     _year_of_service(ctx, service_teams, task_team)
+
+    people = {"shequ": shequ, "jiedao": ctx.users["jiedao"], "dangyuan": dangyuan}
+    series = _series(community, members_team, {**people, "members": members, "volunteers": volunteers})
     ctx.lap("volunteer service")
     ctx.figures += [
+        ("recurring series", len(series)),
         ("activities", Activity.objects.in_subtree(street).count()),
         ("registered volunteers", Volunteer.objects.count()),
         ("sign-ups", SignUp.objects.count()),

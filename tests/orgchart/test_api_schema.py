@@ -42,6 +42,9 @@ ENDPOINTS = {
     "/api/me/calendar/": {"get"},
     "/api/me/calendar-feed/": {"get"},
     "/api/me/calendar-feed/reset/": {"post"},
+    "/api/series/": {"get", "post"},
+    "/api/series/{id}/": {"get", "patch"},
+    "/api/series/{id}/deactivate/": {"post"},
 }
 
 

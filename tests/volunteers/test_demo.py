@@ -117,3 +117,56 @@ def test_demo_dashboard_shows_figures_for_the_street_and_a_community(demo, clien
     street_board = client.get(reverse("volunteers:dashboard"), period).context["board"]
     assert sum(1 for row in street_board.organisations if row.hours and not row.own) >= 3
     assert client.get(reverse("volunteers:dashboard_export"), period).status_code == 200
+
+
+def test_demo_has_a_weekly_and_a_monthly_series_generated_ahead_with_sign_ups(demo):
+    import zoneinfo
+
+    from activities.models import ActivitySeries
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    weekly = ActivitySeries.objects.get(title="社区环境整治志愿服务")
+    monthly = ActivitySeries.objects.get(title="每月上门送学")
+    assert (weekly.rule, monthly.rule) == ("FREQ=WEEKLY;BYDAY=SA", "FREQ=MONTHLY;BYDAY=1SA")
+    assert weekly.active and monthly.active and weekly.teams.exists() and monthly.teams.exists()
+    saturdays = Activity.objects.filter(series=weekly).order_by("starts_at")
+    assert saturdays.count() in (8, 9)  # eight weeks ahead; nine when seeded on a Saturday before nine
+    for activity in saturdays:
+        local = activity.starts_at.astimezone(shanghai)
+        assert (local.weekday(), local.hour) == (5, 9) and activity.state == ActivityState.OPEN
+        assert list(activity.teams.all()) == list(weekly.teams.all())
+    first_saturdays = Activity.objects.filter(series=monthly)
+    assert first_saturdays.count() >= 1
+    assert all(a.starts_at.astimezone(shanghai).day <= 7 for a in first_saturdays)
+    assert SignUp.objects.filter(activity__series=weekly, status=SignUpStatus.CONFIRMED).count() == 5
+    assert SignUp.objects.filter(activity__series=monthly, status=SignUpStatus.CONFIRMED).count() == 2
+
+
+def test_demo_series_generate_nothing_twice(demo, settings):
+    from activities import series as series_rules
+    from activities.models import ActivitySeries
+
+    # The beat task right after seeding (at the seeding's own moment) finds everything there.
+    seeded_at = Activity.objects.filter(series__isnull=False).earliest("created_at").created_at
+    before = Activity.objects.count()
+    assert series_rules.generate_all(now=seeded_at) == {}
+    # And a second seed_demo finds the street and writes nothing.
+    settings.DEBUG = True
+    series_before = ActivitySeries.objects.count()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "already present" in out.getvalue()
+    assert (ActivitySeries.objects.count(), Activity.objects.count()) == (series_before, before)
+
+
+def test_demo_series_page_and_occurrence_line_render(demo, client):
+    from django.urls import reverse
+
+    from activities.models import ActivitySeries
+
+    weekly = ActivitySeries.objects.get(title="社区环境整治志愿服务")
+    page = client.get(reverse("volunteers:series", args=[weekly.pk]))
+    assert page.status_code == 200 and len(page.context["rows"]) in (8, 9)
+    first = page.context["rows"][0][0]
+    detail = client.get(reverse("volunteers:activity", args=[first.pk]))
+    assert reverse("volunteers:series", args=[weekly.pk]) in detail.content.decode()
