@@ -52,6 +52,9 @@ messages: install
 bench: migrate
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/reminders.py
+	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/python bench/signups.py; \
+	else echo "bench/signups.py skipped: it measures concurrent writers, set DATABASE_URL to PostgreSQL"; fi
 
 clean:
 	rm -rf $(VENV) var
