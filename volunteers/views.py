@@ -9,6 +9,7 @@ refusal (ValidationError) is shown as a message; PermissionDenied answers 403.
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,7 @@ from activities import queries as activity_queries
 from activities import recurrence
 from activities import services as activity_services
 from activities.models import ActivityKind
+from core import ratelimit
 
 from . import access, queries, services
 from .certificates import format_verification_code
@@ -337,6 +339,15 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("volunteers:mine")
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.allow(
+        "volunteer-registration",
+        ratelimit.client_address(request),
+        limit=settings.VOLUNTEERS_REGISTRATIONS_PER_HOUR,
+        seconds=3600,
+    ):
+        form.is_valid()  # show what was typed, with the reason on top
+        form.add_error(None, _("Too many registrations from your network; please try again in an hour."))
+        return render(request, "volunteers/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             volunteer = services.register_volunteer(**form.cleaned_data)

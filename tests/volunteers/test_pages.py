@@ -249,3 +249,29 @@ def test_a_wrong_check_in_code_is_told_beside_a_phone_sized_field_and_checks_no_
     assert '<div class="field">' in body and 'autocapitalize="characters"' in body
     assert 'data-testid="check-in-error">签到码不是本活动的签到码。</p>' in body
     assert SignUp.objects.get(person=people["m1"]).checked_in_at is None
+
+
+def test_registration_is_rate_limited_per_address_and_writes_nothing_beyond(client, street, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.VOLUNTEERS_REGISTRATIONS_PER_HOUR = 2
+    data = {
+        "name": "王阿姨",
+        "mobile": "13912345678",
+        "community": street["community1"].pk,
+        "password": "Sheq-2026-volunteer",
+    }
+    for i in range(2):
+        client.logout()
+        assert (
+            client.post(reverse("volunteers:register"), {**data, "username": f"wang{i}"}).status_code == 302
+        )
+    client.logout()
+    refused = client.post(reverse("volunteers:register"), {**data, "username": "wang2"})
+    assert refused.status_code == 429
+    assert "注册次数过多" in refused.content.decode()
+    assert Volunteer.objects.count() == 2
+    # Another address is not held back.
+    ok = client.post(reverse("volunteers:register"), {**data, "username": "wang3"}, REMOTE_ADDR="10.0.0.9")
+    assert ok.status_code == 302 and Volunteer.objects.count() == 3
