@@ -8,8 +8,9 @@ Never part of `make test`. Its own database (a SQLite file under var/bench/remin
 server's database `<name>_reminders`, created if missing), migrated; then:
 
 1. one Celery worker (`--pool=solo`, the production settings) with the bench's own tasks;
-2. **no-op**: BENCH_NOOPS (20,000 on Redis, 2,000 on the filesystem broker) messages of a task that does nothing, between two that stamp
-   the time: tasks per second through the broker and the worker;
+2. **no-op**: BENCH_NOOPS (20,000 on Redis, 2,000 on the filesystem broker) messages of a task
+   that does nothing, between two that stamp the time: tasks per second through the broker and
+   the worker;
 3. **reminders**: BENCH_REMINDERS (100,000) confirmed sign-ups whose 24-hour reminder is due
    (activities starting in 20 hours, places confirmed days ago), then one `send_due_reminders`
    message; timed until every reminder is recorded sent and is in its person's inbox (the inbox

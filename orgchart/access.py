@@ -34,6 +34,18 @@ PERSONAL_DATA_TITLES = (PostTitle.SECRETARY, PostTitle.DEPUTY_SECRETARY, PostTit
 Posts = tuple[tuple[str, str], ...]  # (organisation path, post title) pairs
 
 
+def _known_not_a_member(user) -> bool:
+    """The user's member row was loaded with them (select_related, as the session and token
+    backends do) and there is none: a registered volunteer, say."""
+    descriptor = getattr(type(user), "member", None)
+    if descriptor is None or not descriptor.is_cached(user):
+        return False
+    try:
+        return user.member is None
+    except Member.DoesNotExist:  # cached as absent: no query is run to say so
+        return True
+
+
 def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...], Posts]:
     """(managed paths, personal-data paths, files-keeping posts) of `user`, from one query,
     cached on the user."""
@@ -44,6 +56,8 @@ def _post_paths(user) -> tuple[tuple[str, ...], tuple[str, ...], Posts]:
         return cached
     if user.is_superuser:
         result: tuple[tuple[str, ...], tuple[str, ...], Posts] = (("",), ("",), ())
+    elif _known_not_a_member(user):  # posts are held by members: none, and no query to say so
+        result = ((), (), ())
     else:
         rows = list(
             Tenure.objects.filter(

@@ -27,7 +27,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -243,9 +243,9 @@ def sign_up(activity: Activity, *, actor) -> SignUp:
     refusal = access.eligibility_refusal(actor, activity)
     if refusal:
         raise ValidationError(refusal, code="not_eligible")
-    if SignUp.objects.live().filter(activity=activity, person=actor).exists():
-        raise ValidationError(_("You have already signed up for this activity."), code="duplicate")
-    clash = (
+    # One query for both: a live sign-up of the actor overlapping this activity's time is this
+    # activity's own (already signed up) or another's (a clash).
+    overlapping = (
         SignUp.objects.live()
         .filter(
             person=actor,
@@ -254,12 +254,15 @@ def sign_up(activity: Activity, *, actor) -> SignUp:
             activity__ends_at__gt=activity.starts_at,
         )
         .select_related("activity")
+        .order_by(Case(When(activity_id=activity.pk, then=0), default=1), "activity__starts_at")
         .first()
     )
-    if clash is not None:
+    if overlapping is not None and overlapping.activity_id == activity.pk:
+        raise ValidationError(_("You have already signed up for this activity."), code="duplicate")
+    if overlapping is not None:
         raise ValidationError(
             _("This clashes with an activity you signed up for at the same time: %(title)s (%(time)s).")
-            % {"title": clash.activity.title, "time": _local(clash.activity.starts_at)},
+            % {"title": overlapping.activity.title, "time": _local(overlapping.activity.starts_at)},
             code="clash",
         )
     activity = _lock(activity)
