@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "inbox",
     "activities",
     "volunteers",
+    "assessments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
