@@ -157,6 +157,7 @@ class CycleFilterSet(AdminFilterSet):
 
 
 class CycleIndexView(generic.IndexView):
+    advance_url_name: str | None = None
     filterset_class = CycleFilterSet
     search_fields = ["street__name"]
     search_backend_name = None
