@@ -251,8 +251,8 @@ class PhaseTransition(models.Model):
     """One move of a cycle from a phase to the next: who moved it (None: the scheduled task), why."""
 
     cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="transitions")
-    from_phase = models.CharField(_("from"), max_length=16, choices=Phase.choices)
-    to_phase = models.CharField(_("to"), max_length=16, choices=Phase.choices)
+    from_phase = models.CharField(_("from phase"), max_length=16, choices=Phase.choices)
+    to_phase = models.CharField(_("to phase"), max_length=16, choices=Phase.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -373,7 +373,7 @@ class Indicator(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting an answer")
     ANSWERED = "answered", _("Answered")
 
 

@@ -217,7 +217,7 @@ class AdvanceView(ObjectFormView):
     template_name = "assessments/admin/advance.html"
     page_title = gettext_lazy("Move to the next phase")
     header_icon = "arrow-right-full"
-    submit_button_label = gettext_lazy("Move")
+    submit_button_label = gettext_lazy("Move on")
     log_action = "assessments.advance"
 
     def perform(self, form) -> str:
