@@ -18,6 +18,7 @@ demo). Refusals are ValidationErrors with a message the admin and the API show a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +41,8 @@ from .models import (
     next_phase,
     previous_phase,
 )
+
+logger = logging.getLogger(__name__)
 
 # Settings and indicators can change until the scores freeze (review ends).
 EDITABLE_PHASES = (Phase.DRAFT, Phase.OPEN, Phase.RATING, Phase.REVIEW)
@@ -267,7 +270,8 @@ def advance_due(today: dt.date | None = None) -> list[tuple[int, str]]:
             )
             try:
                 transition = advance(cycle, target, reason=reason, today=today)
-            except ValidationError:
+            except ValidationError as exc:
+                logger.warning("Cycle %s not moved into %s: %s", cycle.pk, target, "; ".join(exc.messages))
                 break
             if transition is not None:
                 moves.append((cycle.pk, target))
