@@ -241,3 +241,40 @@ def test_a_duplicate_holiday_date_is_a_form_error(client, roles):
     )
     assert response.status_code == 200
     assert Holiday.objects.get(date=dt.date(2099, 10, 1)).kind == HolidayKind.DAY_OFF
+
+
+def test_the_menu_shows_the_assessment_to_street_post_holders_only(client, cycle, roles):
+    url = reverse("assessments_cycle:index")
+    client.force_login(roles["street_secretary"])
+    assert url in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(roles["community_secretary"])
+    home = client.get(reverse("wagtailadmin_home"))
+    assert home.status_code == 200 and url not in home.content.decode()
+    refused = client.get(url)  # Wagtail's refusal: back to the admin home with a message
+    assert refused.status_code == 302 and refused["Location"] == reverse("wagtailadmin_home")
+
+
+def test_street_secretary_opens_every_assessment_admin_page(client, cycle, roles):
+    client.force_login(roles["street_secretary"])
+    for url in (
+        reverse("assessments_cycle:add"),
+        reverse("assessments_objection:index"),
+        reverse("assessments_holiday:index"),
+        reverse("assessments_holiday:add"),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_answer_an_objection_in_the_admin(client, cycle, roles):
+    from assessments import services
+
+    services.advance_due(dt.date(2026, 9, 28))
+    objection = services.file_objection(cycle, "有异议", today=dt.date(2026, 9, 29))
+    client.force_login(roles["community_secretary"])
+    assert client.get(reverse("assessments_objection:edit", args=[objection.pk])).status_code in (302, 404)
+    client.force_login(roles["street_secretary"])
+    url = reverse("assessments_objection:edit", args=[objection.pk])
+    assert client.post(url, {"answer": ""}).status_code == 200
+    assert client.post(url, {"answer": "已核实"}).status_code == 302
+    objection.refresh_from_db()
+    assert objection.status == "answered" and objection.answered_by == roles["street_secretary"]
