@@ -20,13 +20,14 @@ from .models import AssessmentCycle
 
 
 def _street_paths(user) -> tuple[str, ...]:
-    """Managed paths that cover a whole street (the root level) or everything ("")."""
+    """Managed paths that cover a whole street (the root level) or everything (""): the paths
+    behind orgchart.access.is_street_manager."""
     return tuple(p for p in org_access.managed_paths(user) if len(p) <= Organisation.steplen)
 
 
 def is_assessment_manager(user) -> bool:
     """Manages at least one street's assessment (the admin menu and listings)."""
-    return bool(_street_paths(user))
+    return org_access.is_street_manager(user)
 
 
 def manageable_streets(user) -> QuerySet[Organisation]:
