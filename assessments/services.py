@@ -47,6 +47,29 @@ logger = logging.getLogger(__name__)
 # Settings and indicators can change until the scores freeze (review ends).
 EDITABLE_PHASES = (Phase.DRAFT, Phase.OPEN, Phase.RATING, Phase.REVIEW)
 OBJECTION_MAX_LENGTH = 2000
+# What an edit of a cycle may write (save_cycle); indicators are saved with them.
+EDITABLE_FIELDS = (
+    "year",
+    "open_on",
+    "rating_on",
+    "review_on",
+    "publicity_on",
+    "total_points",
+    "excellent_min",
+    "good_min",
+    "basic_min",
+    "excellent_name",
+    "good_name",
+    "basic_name",
+    "fail_name",
+    "excellent_quota_percent",
+    "min_raters",
+    "min_ratings_shown",
+    "satisfaction_cap_percent",
+    "satisfaction_cap_band",
+    "publicity_working_days",
+    "veto_vacancy_months",
+)
 
 
 def _check_manager(actor, cycle: AssessmentCycle) -> None:
@@ -82,27 +105,39 @@ def create_cycle(*, actor, copy_from: AssessmentCycle | None = None, **fields: A
 
 
 def save_cycle(cycle: AssessmentCycle, *, actor) -> AssessmentCycle:
-    """Save a cycle edited in the admin with its indicators (held in memory by modelcluster).
+    """Save an existing cycle edited in the admin: its dates, settings and indicators (held in
+    memory by modelcluster until now).
 
-    Refused once the scores froze, and when the indicators' weights do not add up.
+    Refused once the scores froze, and when the indicators' weights do not add up. The row is
+    locked and only the editable fields are written, so an edit made on a page loaded before the
+    scheduled task moved the cycle never moves it back (the phase and what the transitions set
+    are read afresh under the lock).
     """
+    if cycle.pk is None:
+        raise ValidationError(_("This assessment cycle no longer exists."))
     _check_manager(actor, cycle)
-    if cycle.pk is not None:
-        stored = AssessmentCycle.objects.filter(pk=cycle.pk).values_list("phase", "street_id").first()
+    with transaction.atomic():
+        stored = (
+            AssessmentCycle.objects.select_for_update()
+            .filter(pk=cycle.pk)
+            .values("phase", "street_id", "publicity_started_on", "scores_frozen_at")
+            .first()
+        )
         if stored is None:
             raise ValidationError(_("This assessment cycle no longer exists."))
-        if stored[0] not in EDITABLE_PHASES:
+        if stored["phase"] not in EDITABLE_PHASES:
             raise ValidationError(
                 _("The scores of this cycle are frozen; its settings can no longer change.")
             )
-        if stored[1] != cycle.street_id:
+        if stored["street_id"] != cycle.street_id:
             raise ValidationError({"street": _("A cycle cannot move to another street.")})
         # The phase moves only through advance().
-        cycle.phase = stored[0]
-    cycle.full_clean()
-    validate_indicators(cycle)
-    with transaction.atomic():
-        cycle.save()
+        cycle.phase = stored["phase"]
+        cycle.publicity_started_on = stored["publicity_started_on"]
+        cycle.scores_frozen_at = stored["scores_frozen_at"]
+        cycle.full_clean()
+        validate_indicators(cycle)
+        cycle.save(update_fields=[*EDITABLE_FIELDS, "updated_at", "indicators"])
     return cycle
 
 

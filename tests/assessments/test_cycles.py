@@ -244,3 +244,13 @@ def test_settings_are_frozen_once_publicity_starts(cycle, roles):
     with pytest.raises(ValidationError):
         services.save_cycle(cycle, actor=roles["street_secretary"])
     assert AssessmentCycle.objects.get(pk=cycle.pk).min_raters == 20
+
+
+def test_an_edit_from_a_page_loaded_before_a_move_does_not_move_the_cycle_back(cycle, roles):
+    loaded = AssessmentCycle.objects.get(pk=cycle.pk)  # the edit page, opened in draft
+    _move_to(cycle, Phase.REVIEW)
+    loaded.min_raters = 25
+    services.save_cycle(loaded, actor=roles["street_secretary"])
+    stored = AssessmentCycle.objects.get(pk=cycle.pk)
+    assert stored.phase == Phase.REVIEW and stored.min_raters == 25
+    assert PhaseTransition.objects.filter(cycle=cycle).count() == 3
