@@ -181,6 +181,16 @@ def copy_indicators(from_cycle: AssessmentCycle, to_cycle: AssessmentCycle, *, a
     return Indicator.objects.bulk_create(rows)
 
 
+@transaction.atomic
+def restore_default_indicators(cycle: AssessmentCycle, *, actor=None) -> list[Indicator]:
+    """Replace the indicators of a draft cycle with the default set."""
+    _check_manager(actor, cycle)
+    if cycle.phase != Phase.DRAFT:
+        raise ValidationError(_("Indicators can be replaced only while the cycle is a draft."))
+    Indicator.objects.filter(cycle=cycle).delete()
+    return default_indicators(cycle)
+
+
 # Phases ---------------------------------------------------------------------------------------
 
 

@@ -158,6 +158,7 @@ class CycleFilterSet(AdminFilterSet):
 
 class CycleIndexView(generic.IndexView):
     advance_url_name: str | None = None
+    copy_indicators_url_name: str | None = None
     filterset_class = CycleFilterSet
     search_fields = ["street__name"]
     search_backend_name = None
@@ -245,6 +246,43 @@ class AdvanceView(ObjectFormView):
         return context
 
 
+class CopyIndicatorsForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=gettext_lazy("Copy indicators from"),
+        queryset=AssessmentCycle.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("The default indicator set"),
+    )
+
+    def __init__(self, *args, cycle: AssessmentCycle, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            access.manageable_cycles(user).exclude(pk=cycle.pk).select_related("street").order_by("-year")
+        )
+
+
+class CopyIndicatorsView(ObjectFormView):
+    """Replace a draft cycle's indicators with another cycle's (e.g. last year's) or the default set."""
+
+    form_class = CopyIndicatorsForm
+    page_title = gettext_lazy("Replace the indicators")
+    header_icon = "copy"
+    submit_button_label = gettext_lazy("Replace the indicators")
+    intro = gettext_lazy("Only while the cycle is a draft. The current indicators are replaced.")
+    log_action = "assessments.copy_indicators"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cycle": self.object, "user": self.request.user}
+
+    def perform(self, form) -> str:
+        source = form.cleaned_data["source"]
+        if source is None:
+            services.restore_default_indicators(self.object, actor=self.request.user)
+        else:
+            services.copy_indicators(source, self.object, actor=self.request.user)
+        return _("The indicators of %(cycle)s were replaced.") % {"cycle": self.object}
+
+
 class CycleViewSet(ScopedModelViewSet):
     """Assessment cycles of the streets the user holds a post in; never deleted (history hangs on them)."""
 
@@ -257,7 +295,10 @@ class CycleViewSet(ScopedModelViewSet):
     add_view_class = CycleCreateView
     edit_view_class = CycleEditView
     add_to_reference_index = False
-    extra_views = {"advance": (AdvanceView, "advance")}
+    extra_views = {
+        "advance": (AdvanceView, "advance"),
+        "copy_indicators": (CopyIndicatorsView, "copy-indicators"),
+    }
     edit_handler = ObjectList(
         [
             MultiFieldPanel(

@@ -21,3 +21,6 @@ def register_assessment_viewsets():
 @hooks.register("register_log_actions")
 def register_assessment_log_actions(actions):
     actions.register_action("assessments.advance", _("Move to the next phase"), _("Assessment phase moved"))
+    actions.register_action(
+        "assessments.copy_indicators", _("Replace the indicators"), _("Assessment indicators replaced")
+    )

@@ -278,3 +278,27 @@ def test_answer_an_objection_in_the_admin(client, cycle, roles):
     assert client.post(url, {"answer": "已核实"}).status_code == 302
     objection.refresh_from_db()
     assert objection.status == "answered" and objection.answered_by == roles["street_secretary"]
+
+
+def test_replace_a_draft_cycles_indicators_with_last_years(client, cycle, street, roles):
+    next_year = make_cycle(street["street"], 2027)
+    Indicator.objects.filter(cycle=cycle, order=10).update(weight=10)
+    Indicator.objects.filter(cycle=cycle, order=20).update(weight=15)
+    client.force_login(roles["street_secretary"])
+    url = reverse("assessments_cycle:copy_indicators", args=[next_year.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"source": str(cycle.pk)}).status_code == 302
+    assert next_year.indicators.get(order=10).weight == 10
+    assert client.post(url, {"source": ""}).status_code == 302
+    assert next_year.indicators.get(order=10).weight == 15
+
+
+def test_indicators_of_a_cycle_no_longer_draft_are_not_replaced(client, cycle, roles):
+    from assessments import services
+
+    services.advance(cycle, Phase.OPEN)
+    before = list(cycle.indicators.values_list("pk", flat=True))
+    client.force_login(roles["street_secretary"])
+    response = client.post(reverse("assessments_cycle:copy_indicators", args=[cycle.pk]), {"source": ""})
+    assert response.status_code == 200
+    assert list(cycle.indicators.values_list("pk", flat=True)) == before
