@@ -38,9 +38,12 @@ class HolidaySource(models.TextChoices):
 class Holiday(models.Model):
     """A day that breaks the weekday rule: a weekday off, or a weekend day worked (调休).
 
-    Days not listed follow the rule Monday–Friday working, Saturday and Sunday off. Rows come from
-    the chinese-calendar package (seed_holidays) or are entered by hand; a hand-entered row is
-    never overwritten by seeding, so it overrides the package.
+    Days not listed follow the rule Monday–Friday working, Saturday and Sunday off. A row states
+    the day's status whatever its weekday, so a hand-entered row can also undo the package's (a
+    weekday the package lists as off, marked working). Rows come from the chinese-calendar package
+    (seed_holidays) or are entered by hand; seeding never overwrites or re-adds over a row, so a
+    hand-entered row overrides the package. Delete a package row only to fall back to the weekday
+    rule until the next `seed_holidays` adds it again.
     """
 
     date = models.DateField(_("date"), unique=True)

@@ -102,6 +102,13 @@ def test_seed_holidays_refuses_a_year_the_package_does_not_know():
         call_command("seed_holidays", year=[2099])
 
 
+def test_seed_holidays_without_a_year_seeds_the_years_around_this_one():
+    out = io.StringIO()
+    call_command("seed_holidays", stdout=out)
+    assert Holiday.objects.filter(date__year=2026, source=HolidaySource.PACKAGE).exists()
+    assert "2026" in out.getvalue()
+
+
 def test_only_street_post_holders_edit_the_calendar(roles):
     from django.core.exceptions import PermissionDenied
 
