@@ -27,7 +27,7 @@ class DefaultIndicator:
     type: str
     name: str
     weight: Decimal
-    max: Decimal
+    max: Decimal | None
     source: str
     automatic_key: str = ""
 
@@ -36,7 +36,10 @@ def _d(value) -> Decimal:
     return Decimal(str(value))
 
 
-# Weights out of 100; `max` is the raw value that earns the full weight.
+# Weights out of 100; `max` is the raw value that earns the full weight (None: the street's best
+# value does). The automatic ones match assessments.evidence's yearly targets: 12 months of study,
+# one report, one activity and one visit a month, volunteer hours against the street's best,
+# compliance and notices read as shares (%).
 DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
     DefaultIndicator(
         IndicatorType.LEARNING,
@@ -65,7 +68,7 @@ DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
         IndicatorType.PRACTICAL,
         _("Activities organised"),
         _d(8),
-        _d(24),
+        _d(12),
         IndicatorSource.AUTOMATIC,
         AutomaticKey.ACTIVITIES_ORGANISED,
     ),
@@ -73,7 +76,7 @@ DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
         IndicatorType.PRACTICAL,
         _("Research visits and home visits made"),
         _d(7),
-        _d(24),
+        _d(12),
         IndicatorSource.AUTOMATIC,
         AutomaticKey.RESEARCH_VISITS,
     ),
@@ -81,7 +84,7 @@ DEFAULT_INDICATORS: tuple[DefaultIndicator, ...] = (
         IndicatorType.PRACTICAL,
         _("Volunteer service hours in the community"),
         _d(5),
-        _d(500),
+        None,
         IndicatorSource.AUTOMATIC,
         AutomaticKey.VOLUNTEER_HOURS,
     ),

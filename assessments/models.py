@@ -329,8 +329,13 @@ class Indicator(models.Model):
         _("maximum"),
         max_digits=10,
         decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("The raw value that earns the full weight (e.g. 12 months, 100%)."),
+        help_text=_(
+            "The raw value that earns the full weight (e.g. 12 months, 100%). Empty: the best value "
+            "among the street's secretaries earns it."
+        ),
     )
     source = models.CharField(_("source"), max_length=16, choices=IndicatorSource.choices)
     automatic_key = models.CharField(
@@ -344,7 +349,7 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(max__gte=0) & models.Q(weight__gte=0),
+                condition=(models.Q(max__isnull=True) | models.Q(max__gte=0)) & models.Q(weight__gte=0),
                 name="assessment_indicator_not_negative",
                 violation_error_message=_("Weight and maximum cannot be negative."),
             ),

@@ -81,7 +81,7 @@ def _edit_form(cycle, **overrides):
                 f"indicators-{i}-type": row.type,
                 f"indicators-{i}-name": row.name,
                 f"indicators-{i}-weight": str(row.weight),
-                f"indicators-{i}-max": str(row.max),
+                f"indicators-{i}-max": "" if row.max is None else str(row.max),
                 f"indicators-{i}-source": row.source,
                 f"indicators-{i}-automatic_key": row.automatic_key,
                 f"indicators-{i}-order": str(row.order),
