@@ -23,6 +23,7 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from core.admin.filters import AdminFilterSet, choice_filter
@@ -200,6 +201,27 @@ class CycleCreateView(ServiceSaveMixin, generic.CreateView):
 
 
 class CycleEditView(ScopedSingleObjectMixin, ServiceSaveMixin, generic.EditView):
+    advance_url_name: str | None = None
+    copy_indicators_url_name: str | None = None
+
+    @cached_property
+    def header_more_buttons(self) -> list:
+        buttons = list(super().header_more_buttons)
+        if self.object.phase != Phase.FINAL:
+            url = reverse(self.advance_url_name, args=(quote(self.object.pk),))
+            buttons.append(
+                Button(
+                    _("Move to the next phase / phase history"),
+                    url=url,
+                    icon_name="arrow-right-full",
+                    priority=30,
+                )
+            )
+        if self.object.phase == Phase.DRAFT:
+            url = reverse(self.copy_indicators_url_name, args=(quote(self.object.pk),))
+            buttons.append(Button(_("Replace the indicators"), url=url, icon_name="copy", priority=31))
+        return buttons
+
     def call_service(self, form) -> AssessmentCycle:
         cycle = form.save(commit=False)
         return services.save_cycle(cycle, actor=self.request.user)

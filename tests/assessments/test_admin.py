@@ -102,7 +102,9 @@ def test_street_secretary_lists_and_opens_their_streets_cycles_only(client, cycl
     assert page.status_code == 200
     body = page.content.decode()
     assert "测试街道党工委" in body and "另一街道党工委" not in body
-    assert client.get(reverse("assessments_cycle:edit", args=[cycle.pk])).status_code == 200
+    edit = client.get(reverse("assessments_cycle:edit", args=[cycle.pk]))
+    assert edit.status_code == 200
+    assert reverse("assessments_cycle:advance", args=[cycle.pk]) in edit.content.decode()
     assert client.get(reverse("assessments_cycle:advance", args=[cycle.pk])).status_code == 200
 
 
