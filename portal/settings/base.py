@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "inbox",
     "activities",
     "volunteers",
+    "assessments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -270,6 +271,10 @@ SPECTACULAR_SETTINGS = {
         "SignUpStatusEnum": "volunteers.models.SignUpStatus",
         "TransferStatusEnum": "orgchart.models.TransferStatus",
         "ActivityKindEnum": "activities.models.ActivityKind",
+        "AssessmentPhaseEnum": "assessments.models.Phase",
+        "IndicatorTypeEnum": "assessments.models.IndicatorType",
+        "IndicatorSourceEnum": "assessments.models.IndicatorSource",
+        "AssessmentBandEnum": "assessments.models.Band",
     },
 }
 

@@ -45,6 +45,9 @@ ENDPOINTS = {
     "/api/series/": {"get", "post"},
     "/api/series/{id}/": {"get", "patch"},
     "/api/series/{id}/deactivate/": {"post"},
+    "/api/assessment-cycles/": {"get"},
+    "/api/assessment-cycles/{id}/": {"get"},
+    "/api/assessment-cycles/{id}/advance/": {"post"},
 }
 
 
