@@ -1,0 +1,81 @@
+"""Volunteer hours credited in the secretary's community while they held the post.
+
+volunteers.queries' rule: a sign-up counts when CREDITED (confirmed, with hours), for the
+organiser's organisation and every one above it, dated by the activity's start (local date).
+One query whatever the number of secretaries. Without a yearly target (the default), the ratio is
+the secretary's hours against the best of the street's secretaries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from core.tree import path_prefix_q
+from volunteers.models import SignUp
+from volunteers.queries import CREDITED, range_q
+
+from .context import EvidenceContext, in_stints, local_date
+from .types import EvidenceItem, Figure, ratio, sorted_items
+
+
+def volunteer_hours(ctx: EvidenceContext) -> dict[int, Figure]:
+    """{member id: hours credited on activities organised in their community subtree, people}."""
+    rows = (
+        SignUp.objects.filter(
+            CREDITED,
+            range_q(ctx.start, ctx.until),
+            path_prefix_q(ctx.street.path, "activity__organiser__path"),
+        )
+        .values_list(
+            "activity_id",
+            "activity__title",
+            "activity__starts_at",
+            "activity__organiser__path",
+            "person_id",
+            "hours",
+        )
+        .order_by()
+    )
+    # {activity id: (path, day, title, {person: hours})}
+    activities: dict[int, tuple[str, object, str, dict[int, Decimal]]] = {}
+    for activity_id, title, starts_at, path, person_id, hours in rows:
+        entry = activities.setdefault(activity_id, (path, local_date(starts_at), title, defaultdict(Decimal)))
+        entry[3][person_id] += hours
+    stints_of = ctx.by_member()
+    totals: dict[int, tuple[Decimal, set[int], list[EvidenceItem]]] = {}
+    for member_id, stints in stints_of.items():
+        hours_total, people, items = Decimal("0"), set(), []
+        for activity_id, (path, day, title, per_person) in activities.items():
+            if not in_stints(stints, path, day):
+                continue
+            activity_hours = sum(per_person.values(), Decimal("0"))
+            hours_total += activity_hours
+            people.update(per_person)
+            items.append(
+                EvidenceItem(
+                    "signups",
+                    activity_id,
+                    title,
+                    day,
+                    {"hours": float(activity_hours), "people": len(per_person)},
+                )
+            )
+        totals[member_id] = (hours_total, people, sorted_items(items))
+    target = ctx.targets.get("volunteer_hours")
+    best = max((float(t[0]) for t in totals.values()), default=0.0)
+    figures = {}
+    for member_id, (hours_total, people, items) in totals.items():
+        value = float(hours_total)
+        member_target = ctx.yearly_target("volunteer_hours", stints_of[member_id]) if target else None
+        figures[member_id] = Figure(
+            value=value,
+            target=member_target,
+            score_ratio=ratio(value, member_target if target else best),
+            evidence=items,
+            missing=[] if items else [_("No volunteer hours credited in the community over the period")],
+            detail={"people": len(people), "street_best": best},
+        )
+    return figures
