@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activities.models import ActivityKind, MeetingType
 from assessments.evidence import KEYS, compute_all, year_period
-from orgchart.models import OrgKind
+from orgchart.models import Organisation, OrgKind
 from portal.models import NoticeRead
 from portal.sections import sync_all_sections
 from tests.factories.orgchart import MemberFactory, UserFactory, make_org
@@ -29,7 +29,9 @@ def populate(street, communities: list) -> None:
     """A secretary and a year of everything each indicator reads, in each of `communities`."""
     built = []
     for community in communities:
-        branches = list(community.get_children().filter(kind=OrgKind.BRANCH))
+        branches = list(
+            Organisation.objects.in_subtree(community).filter(depth=community.depth + 1, kind=OrgKind.BRANCH)
+        )
         branch = branches[0] if branches else make_org(community, OrgKind.BRANCH)
         group = make_org(branch, OrgKind.GROUP)
         built.append((community, branch, group))
