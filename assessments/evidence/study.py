@@ -104,7 +104,7 @@ def study_monthly(ctx: EvidenceContext) -> dict[int, Figure]:
 
 def month_missing(month: str) -> str:
     year, number = month.split("-")
-    return _("No study record or reflection in %(year)s-%(month)s") % {"year": year, "month": number}
+    return _("No study record or reflection in %(year)s-%(month)02d") % {"year": year, "month": int(number)}
 
 
 def research_report(ctx: EvidenceContext) -> dict[int, Figure]:
