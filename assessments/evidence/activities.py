@@ -50,10 +50,10 @@ def _done(ctx: EvidenceContext, kinds) -> list[tuple[str, EvidenceItem]]:
 
 def activities_organised(ctx: EvidenceContext) -> dict[int, Figure]:
     """{member id: done activities their community organised while they held the post}."""
-    rows = _done(ctx, ORGANISED_KINDS)
+    mine = ctx.assign((path, item.date, item) for path, item in _done(ctx, ORGANISED_KINDS))
     figures = {}
     for member_id, stints in ctx.by_member().items():
-        items = sorted_items(item for path, item in rows if in_stints(stints, path, item.date))
+        items = sorted_items(mine.get(member_id, []))
         target = ctx.yearly_target("activities_organised", stints)
         by_kind = Counter(item.extra["activity_kind"] for item in items)
         figures[member_id] = Figure(
@@ -69,7 +69,7 @@ def activities_organised(ctx: EvidenceContext) -> dict[int, Figure]:
 
 def research_visits(ctx: EvidenceContext) -> dict[int, Figure]:
     """{member id: research and home visits done in their community, or checked in by them}."""
-    rows = _done(ctx, VISIT_KINDS)
+    organised = ctx.assign((path, item.date, item) for path, item in _done(ctx, VISIT_KINDS))
     start, end = ctx.aware_bounds()
     stints_of = ctx.by_member()
     member_of = {s.user_id: s.member_id for s in ctx.stints if s.user_id is not None}
@@ -96,11 +96,10 @@ def research_visits(ctx: EvidenceContext) -> dict[int, Figure]:
     for member_id, stints in stints_of.items():
         chosen: dict[int, EvidenceItem] = {}
         for item in attended.get(member_id, []):
-            if in_stints(stints, None, item.date):
+            if in_stints(stints, item.date):
                 chosen[item.id] = item
-        for path, item in rows:
-            if item.id not in chosen and in_stints(stints, path, item.date):
-                chosen[item.id] = item
+        for item in organised.get(member_id, []):
+            chosen.setdefault(item.id, item)
         items = sorted_items(chosen.values())
         target = ctx.yearly_target("research_visits", stints)
         figures[member_id] = Figure(

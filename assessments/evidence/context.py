@@ -8,12 +8,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.utils import timezone
 
 from orgchart.models import Organisation
 
 from .types import Stint, Submission
+
+T = TypeVar("T")
 
 # Yearly targets of the counted indicators, taken pro rata to the months a secretary held the
 # post. None: no absolute target, the figure is judged against the best in the street.
@@ -23,6 +26,9 @@ DEFAULT_TARGETS: dict[str, float | None] = {
     "research_visits": 12,  # one research or home visit a month
     "volunteer_hours": None,
 }
+# Targets asked for once in each calendar year a secretary held the post, whatever the months
+# (a report a year); the others are pro rata to the months in post.
+PER_CALENDAR_YEAR = frozenset({"research_report"})
 
 
 @dataclass
@@ -43,9 +49,27 @@ class EvidenceContext:
             found[stint.member_id].append(stint)
         return dict(found)
 
-    def stints_at(self, path: str, day: dt.date) -> list[Stint]:
-        """The stints whose community's subtree holds `path` on `day`."""
-        return [s for s in self.stints if path.startswith(s.community_path) and s.span.contains(day)]
+    def community_prefix(self, path: str) -> str:
+        """The path of the community (the street's child) whose subtree holds `path`."""
+        return path[: len(self.street.path) + Organisation.steplen]
+
+    def assign(self, rows: Iterable[tuple[str, dt.date | None, T]]) -> dict[int, list[T]]:
+        """{member id: the values of `rows` (organisation path, day, value) that fall in their
+        community's subtree on a day they held its post}. Rows are bucketed by community first,
+        so the work grows with rows plus secretaries, not with their product."""
+        by_community: dict[str, list[Stint]] = defaultdict(list)
+        for stint in self.stints:
+            by_community[stint.community_path].append(stint)
+        found: dict[int, list[T]] = defaultdict(list)
+        for path, day, value in rows:
+            if day is None:
+                continue
+            taken: set[int] = set()
+            for stint in by_community.get(self.community_prefix(path), ()):
+                if stint.member_id not in taken and stint.span.contains(day):
+                    taken.add(stint.member_id)
+                    found[stint.member_id].append(value)
+        return found
 
     def aware_bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[start 00:00, the day after `until` 00:00) as aware local datetimes."""
@@ -56,8 +80,9 @@ class EvidenceContext:
         yearly = self.targets.get(key)
         if yearly is None:
             return None
-        months = len(months_of(stints))
-        return round(yearly * months / 12, 2) if key != "research_report" else (yearly if months else 0)
+        if key in PER_CALENDAR_YEAR:
+            return yearly * len({month[:4] for month in months_of(stints)})
+        return round(yearly * len(months_of(stints)) / 12, 2)
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -90,11 +115,6 @@ def months_of(stints: Iterable[Stint]) -> list[str]:
     return sorted(found)
 
 
-def in_stints(stints: Iterable[Stint], path: str | None, day: dt.date | None) -> bool:
-    """Whether a row of `path` (None: any path) on `day` falls in one of the stints."""
-    if day is None:
-        return False
-    return any(
-        stint.span.contains(day) and (path is None or path.startswith(stint.community_path))
-        for stint in stints
-    )
+def in_stints(stints: Iterable[Stint], day: dt.date | None) -> bool:
+    """Whether `day` falls in one of the stints."""
+    return day is not None and any(stint.span.contains(day) for stint in stints)

@@ -17,7 +17,7 @@ from core.tree import path_prefix_q
 from volunteers.models import SignUp
 from volunteers.queries import CREDITED, range_q
 
-from .context import EvidenceContext, in_stints, local_date
+from .context import EvidenceContext, local_date
 from .types import EvidenceItem, Figure, ratio, sorted_items
 
 
@@ -45,12 +45,13 @@ def volunteer_hours(ctx: EvidenceContext) -> dict[int, Figure]:
         entry = activities.setdefault(activity_id, (path, local_date(starts_at), title, defaultdict(Decimal)))
         entry[3][person_id] += hours
     stints_of = ctx.by_member()
+    mine = ctx.assign(
+        (path, day, (pk, day, title, per_person)) for pk, (path, day, title, per_person) in activities.items()
+    )
     totals: dict[int, tuple[Decimal, set[int], list[EvidenceItem]]] = {}
-    for member_id, stints in stints_of.items():
+    for member_id in stints_of:
         hours_total, people, items = Decimal("0"), set(), []
-        for activity_id, (path, day, title, per_person) in activities.items():
-            if not in_stints(stints, path, day):
-                continue
+        for activity_id, day, title, per_person in mine.get(member_id, []):
             activity_hours = sum(per_person.values(), Decimal("0"))
             hours_total += activity_hours
             people.update(per_person)

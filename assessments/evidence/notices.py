@@ -19,7 +19,7 @@ from core.tree import compress_paths, path_prefix_q, path_within
 from orgchart.models import Member
 from portal.models import NoticePage, NoticeRead
 
-from .context import EvidenceContext, in_stints, local_date
+from .context import EvidenceContext, local_date
 from .types import EvidenceItem, Figure, ratio, sorted_items
 
 
@@ -83,9 +83,10 @@ def notices_read(ctx: EvidenceContext) -> dict[int, Figure]:
         )
         counted.append((publisher, item))
 
+    mine = ctx.assign((path, item.date, item) for path, item in counted)
     figures = {}
-    for member_id, stints in ctx.by_member().items():
-        items = sorted_items(item for path, item in counted if in_stints(stints, path, item.date))
+    for member_id in ctx.by_member():
+        items = sorted_items(mine.get(member_id, []))
         audience = sum(i.extra["audience"] for i in items)
         readers = sum(i.extra["readers"] for i in items)
         missing = [

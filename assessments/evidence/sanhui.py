@@ -66,23 +66,25 @@ def _reasons(item: BranchCompliance, stints: list[Stint], answers_for_hours: boo
 
 def sanhui_compliance(ctx: EvidenceContext) -> dict[int, Figure]:
     """{member id: share of their community's branches on track over their time in post}."""
-    judged = street_compliance(ctx)
+    # Branches by community, so the work grows with branches plus secretaries, not their product.
+    judged: dict[str, list[tuple[int, BranchCompliance]]] = defaultdict(list)
+    for year, item in street_compliance(ctx):
+        judged[ctx.community_prefix(item.branch.path)].append((year, item))
     figures = {}
     for member_id, stints in ctx.by_member().items():
         reasons_of: dict[int, list[str]] = defaultdict(list)
         names: dict[int, str] = {}
-        for year, item in judged:
-            mine = [
-                s
-                for s in stints
-                if item.branch.path.startswith(s.community_path)
-                and s.span.overlaps(dt.date(year, 1, 1), dt.date(year, 12, 31))
-            ]
-            if not mine:
-                continue
-            names[item.branch.pk] = item.branch.name
-            holds_at_end = any(s.span.end == min(ctx.until, dt.date(year, 12, 31)) for s in mine)
-            reasons_of[item.branch.pk].extend(_reasons(item, mine, holds_at_end))
+        for community_path in dict.fromkeys(s.community_path for s in stints):
+            for year, item in judged.get(community_path, []):
+                first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                mine = [
+                    s for s in stints if s.community_path == community_path and s.span.overlaps(first, last)
+                ]
+                if not mine:
+                    continue
+                names[item.branch.pk] = item.branch.name
+                holds_at_end = any(s.span.end == min(ctx.until, last) for s in mine)
+                reasons_of[item.branch.pk].extend(_reasons(item, mine, holds_at_end))
         on_track = [pk for pk in names if not reasons_of[pk]]
         evidence = [
             EvidenceItem(
