@@ -30,7 +30,8 @@ def community_stints(
     """Every tenure of a community's secretary post sharing a day with [start, until], clipped to
     it, and per community the spans of [start, until] no tenure covers (two queries).
 
-    A community closed during the period is judged up to its closing day.
+    A community closed during the period is judged up to its closing day, one founded during it
+    from its founding day.
     """
     found = communities(street, start)
     by_id = {org.pk: org for org in found}
@@ -56,9 +57,11 @@ def community_stints(
             continue
         stints.append(Stint(member_id, user_id, name, org_id, org.path, span))
         covered[org_id].append(span)
-    vacancies = {
-        org.pk: gaps(DateSpan(start, min(until, org.closed_on or until)), covered[org.pk]) for org in found
-    }
+    vacancies = {}
+    for org in found:
+        # A community is judged from its founding (when recorded) to its closing.
+        whole = DateSpan(max(start, org.established_on or start), min(until, org.closed_on or until))
+        vacancies[org.pk] = gaps(whole, covered[org.pk]) if whole.end >= whole.start else []
     return stints, vacancies
 
 

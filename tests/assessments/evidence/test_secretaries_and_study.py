@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from assessments.evidence import DateSpan, Submission, compute_all, year_period
+from orgchart.models import Organisation
 from tests.factories.orgchart import MemberFactory
 
 from .support import at, record, result, secretary, study
@@ -184,3 +185,14 @@ def test_unknown_keys_and_reversed_periods_are_refused(street):
         compute_all(street["street"], *year_period(2025), keys=["nonsense"])
     with pytest.raises(ValueError):
         compute_all(street["street"], D(2025, 2, 1), D(2025, 1, 1))
+
+
+def test_a_community_is_vacant_only_between_its_founding_and_its_closing(street):
+    Organisation.objects.filter(pk=street["community1"].pk).update(established_on=D(2025, 3, 1))
+    Organisation.objects.filter(pk=street["community2"].pk).update(closed_on=D(2025, 9, 30))
+    secretary(street["community2"], street["branch2"], D(2025, 2, 1), D(2025, 12, 31))
+    found = compute_all(street["street"], *year_period(2025), keys=[])
+    assert found.vacancies[street["community1"].pk] == [DateSpan(D(2025, 3, 1), D(2025, 12, 31))]
+    assert found.vacancies[street["community2"].pk] == [DateSpan(D(2025, 1, 1), D(2025, 1, 31))]
+    (person,) = found.secretaries.values()
+    assert [s.span for s in person.stints] == [DateSpan(D(2025, 2, 1), D(2025, 9, 30))]
