@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 from activities.models import ActivityKind, ActivityState, MeetingRequirement, MeetingType, StudyRequirement
-from assessments.evidence import compute_all, year_period
-from orgchart.models import OrgKind
+from assessments.evidence import DateSpan, compute_all, year_period
+from orgchart.models import OrgKind, Post, PostTitle, Tenure
 from portal.models import NoticeRead
 from tests.factories.orgchart import MemberFactory, UserFactory, make_org
 from volunteers.models import SignUpStatus
@@ -208,3 +208,20 @@ def test_notices_published_by_the_community_and_the_share_of_their_audience_that
     assert [i.id for i in found[b.user_id].evidence] == [later.pk]
     assert found[b.user_id].value == pytest.approx(0.2)
     assert found[c.user_id].missing == ["No notice published by the community over the period"]
+
+
+def test_a_secretary_of_two_communities_is_credited_with_both_for_their_own_terms(street):
+    both = secretary(street["community2"], street["branch2"], D(2024, 1, 1))
+    post = Post.objects.create(organisation=street["community1"], title=PostTitle.SECRETARY)
+    Tenure.objects.create(post=post, member=both, started_on=D(2025, 1, 1), ended_on=D(2025, 3, 31))
+    february = activity(street["branch1"], at(D(2025, 2, 2)))
+    activity(street["branch1"], at(D(2025, 5, 5)))  # community 1 after their term
+    june = activity(street["branch2"], at(D(2025, 6, 6)))
+
+    found = compute_all(street["street"], *year_period(2025), keys=["activities_organised"])
+    (person,) = found.secretaries.values()
+    assert person.community_id == street["community2"].pk  # where they served longest
+    assert [s.community_id for s in person.stints] == [street["community1"].pk, street["community2"].pk]
+    assert [i.id for i in person.figures["activities_organised"].evidence] == [february.pk, june.pk]
+    assert person.figures["activities_organised"].target == 12
+    assert found.vacancies[street["community1"].pk] == [DateSpan(D(2025, 4, 1), D(2025, 12, 31))]
