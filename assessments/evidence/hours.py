@@ -2,7 +2,7 @@
 
 volunteers.queries' rule: a sign-up counts when CREDITED (confirmed, with hours), for the
 organiser's organisation and every one above it, dated by the activity's start (local date).
-One query whatever the number of secretaries. Without a yearly target (the default), the ratio is
+Two queries whatever the number of secretaries. Without a yearly target (the default), the ratio is
 the secretary's hours against the best of the street's secretaries.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core.tree import path_prefix_q
@@ -23,37 +24,37 @@ from .types import EvidenceItem, Figure, ratio, sorted_items
 
 def volunteer_hours(ctx: EvidenceContext) -> dict[int, Figure]:
     """{member id: hours credited on activities organised in their community subtree, people}."""
-    rows = (
-        SignUp.objects.filter(
-            CREDITED,
-            range_q(ctx.start, ctx.until),
-            path_prefix_q(ctx.street.path, "activity__organiser__path"),
-        )
+    credited = SignUp.objects.filter(
+        CREDITED,
+        range_q(ctx.start, ctx.until),
+        path_prefix_q(ctx.street.path, "activity__organiser__path"),
+    ).order_by()
+    # Summed per activity in the database; the people (ids only) in a second, light query, to
+    # count each person once over a secretary's activities.
+    per_activity = (
+        credited.values("activity_id", "activity__title", "activity__starts_at", "activity__organiser__path")
+        .annotate(total=Sum("hours"))
         .values_list(
-            "activity_id",
-            "activity__title",
-            "activity__starts_at",
-            "activity__organiser__path",
-            "person_id",
-            "hours",
+            "activity_id", "activity__title", "activity__starts_at", "activity__organiser__path", "total"
         )
-        .order_by()
     )
-    # {activity id: (path, day, title, {person: hours})}
-    activities: dict[int, tuple[str, object, str, dict[int, Decimal]]] = {}
-    for activity_id, title, starts_at, path, person_id, hours in rows:
-        entry = activities.setdefault(activity_id, (path, local_date(starts_at), title, defaultdict(Decimal)))
-        entry[3][person_id] += hours
+    people_of: dict[int, set[int]] = defaultdict(set)
+    for activity_id, person_id in credited.values_list("activity_id", "person_id").distinct():
+        people_of[activity_id].add(person_id)
+    # {activity id: (path, day, title, hours)}
+    activities = {
+        pk: (path, local_date(starts_at), title, total) for pk, title, starts_at, path, total in per_activity
+    }
     stints_of = ctx.by_member()
     mine = ctx.assign(
-        (path, day, (pk, day, title, per_person)) for pk, (path, day, title, per_person) in activities.items()
+        (path, day, (pk, day, title, total)) for pk, (path, day, title, total) in activities.items()
     )
     totals: dict[int, tuple[Decimal, set[int], list[EvidenceItem]]] = {}
     for member_id in stints_of:
         hours_total, people, items = Decimal("0"), set(), []
-        for activity_id, day, title, per_person in mine.get(member_id, []):
-            activity_hours = sum(per_person.values(), Decimal("0"))
+        for activity_id, day, title, activity_hours in mine.get(member_id, []):
             hours_total += activity_hours
+            per_person = people_of[activity_id]
             people.update(per_person)
             items.append(
                 EvidenceItem(
