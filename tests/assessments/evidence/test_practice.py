@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from activities.models import ActivityKind, ActivityState, MeetingRequirement, MeetingType, StudyRequirement
@@ -225,3 +227,26 @@ def test_a_secretary_of_two_communities_is_credited_with_both_for_their_own_term
     assert [i.id for i in person.figures["activities_organised"].evidence] == [february.pk, june.pk]
     assert person.figures["activities_organised"].target == 12
     assert found.vacancies[street["community1"].pk] == [DateSpan(D(2025, 4, 1), D(2025, 12, 31))]
+
+
+def test_study_hours_behind_are_answered_for_by_the_secretary_in_post_at_the_end(street, handover):
+    a, b, _c = handover
+    for meeting_type in MeetingType.values:
+        for kind in ("branch", "group"):
+            MeetingRequirement.objects.create(
+                street=street["street"], meeting_type=meeting_type, org_kind=kind, count=0, period="month"
+            )
+    with translation.override("en"):
+        found = figures(street, "sanhui_compliance")  # default 32 学时 a year, nobody has any
+    assert found[a.user_id].value == 1.0
+    assert found[b.user_id].value == 0.0
+    assert found[b.user_id].evidence[0].extra["reasons"] == ["Average study hours 0.0, 32.0 required to date"]
+
+
+def test_a_period_across_two_years_costs_the_compliance_queries_once_more(street, handover, site):
+    queries = 20 + 6  # 三会一课 is judged per calendar year
+    notice(street["community1"], published=at(D(2025, 12, 24)))  # without notices, 3 queries fewer
+    with CaptureQueriesContext(connection) as captured:
+        found = compute_all(street["street"], D(2025, 12, 1), D(2026, 1, 31))
+    assert len(captured.captured_queries) == queries
+    assert set(found.secretaries) == {handover[1].user_id, handover[2].user_id}
