@@ -62,7 +62,7 @@ def test_a_phase_date_before_the_previous_one_is_refused_and_nothing_written(str
 def test_a_second_cycle_for_the_same_street_and_year_is_refused(cycle, street):
     with pytest.raises(ValidationError) as error:
         make_cycle(street["street"], 2026)
-    assert "already has an assessment cycle" in str(error.value)
+    assert "该街道当年已有考评" in str(error.value)
     assert AssessmentCycle.objects.count() == 1
     assert Indicator.objects.filter(cycle__year=2026).count() == cycle.indicators.count()
 
@@ -153,7 +153,7 @@ def test_a_manual_move_is_logged_with_its_actor_and_reason(cycle, roles):
     assert moved.actor == roles["street_secretary"] and moved.reason == "提前开始收集材料"
     assert (moved.from_phase, moved.to_phase) == (Phase.DRAFT, Phase.OPEN)
     scheduled = services.advance(cycle, Phase.RATING, today=D(2026, 7, 1), reason="date")
-    assert scheduled.actor is None and scheduled.moved_by == "Scheduled task"
+    assert scheduled.actor is None and scheduled.moved_by == "定时任务"
 
 
 def test_a_manual_move_needs_a_reason(cycle, roles):
