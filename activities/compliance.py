@@ -386,12 +386,18 @@ def subtree_compliance(
     branches = [o for o in orgs if o.kind == OrgKind.BRANCH and (wanted is None or o.pk in wanted)]
     groups_of: dict[int, list[Organisation]] = defaultdict(list)
     branch_of_org: dict[int, int] = {}
+    branch_at = {branch.path: branch for branch in branches}
     for branch in branches:
         branch_of_org[branch.pk] = branch.pk
-        for org in orgs:
-            if org.kind == OrgKind.GROUP and org.path.startswith(branch.path):
+    step = Organisation.steplen
+    for org in orgs:  # each group under each branch above it (its ancestors' paths are prefixes)
+        if org.kind != OrgKind.GROUP:
+            continue
+        for end in range(step, len(org.path), step):
+            branch = branch_at.get(org.path[:end])
+            if branch is not None:
                 groups_of[branch.pk].append(org)
-                branch_of_org[org.pk] = branch.pk
+                branch_of_org[org.pk] = branch.pk  # the nearest branch, as the deepest comes last
     held = meetings_held(root, year, as_of)
     start, end = year_bounds(year, as_of)
     hours = hours_by_user(root, start, end)
