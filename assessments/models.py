@@ -108,6 +108,28 @@ def _percent_validators() -> list:
     return [MinValueValidator(0), MaxValueValidator(100)]
 
 
+# The cycle's phase dates and its settings, as edited in the admin, saved by services.save_cycle
+# and shown by the API: one list for all three.
+CYCLE_DATE_FIELDS = ("open_on", "rating_on", "review_on", "publicity_on")
+CYCLE_SETTINGS_FIELDS = (
+    "total_points",
+    "excellent_min",
+    "good_min",
+    "basic_min",
+    "excellent_name",
+    "good_name",
+    "basic_name",
+    "fail_name",
+    "excellent_quota_percent",
+    "min_raters",
+    "min_ratings_shown",
+    "satisfaction_cap_percent",
+    "satisfaction_cap_band",
+    "publicity_working_days",
+    "veto_vacancy_months",
+)
+
+
 class AssessmentCycle(ClusterableModel):
     """One street's assessment of its community secretaries for one year.
 

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import services
-from .models import AssessmentCycle, Indicator, PhaseTransition
+from .models import CYCLE_DATE_FIELDS, CYCLE_SETTINGS_FIELDS, AssessmentCycle, Indicator, PhaseTransition
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -62,28 +62,11 @@ class CycleSerializer(serializers.ModelSerializer):
             "year",
             "phase",
             "phase_label",
-            "open_on",
-            "rating_on",
-            "review_on",
-            "publicity_on",
+            *CYCLE_DATE_FIELDS,
             "publicity_started_on",
             "publicity_ends_on",
             "scores_frozen_at",
-            "total_points",
-            "excellent_min",
-            "good_min",
-            "basic_min",
-            "excellent_name",
-            "good_name",
-            "basic_name",
-            "fail_name",
-            "excellent_quota_percent",
-            "min_raters",
-            "min_ratings_shown",
-            "satisfaction_cap_percent",
-            "satisfaction_cap_band",
-            "publicity_working_days",
-            "veto_vacancy_months",
+            *CYCLE_SETTINGS_FIELDS,
             "indicators",
             "transitions",
         ]

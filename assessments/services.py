@@ -30,6 +30,8 @@ from core.text import normalise
 
 from . import access, indicators, scoring, workdays
 from .models import (
+    CYCLE_DATE_FIELDS,
+    CYCLE_SETTINGS_FIELDS,
     AssessmentCycle,
     Holiday,
     HolidaySource,
@@ -48,28 +50,7 @@ logger = logging.getLogger(__name__)
 EDITABLE_PHASES = (Phase.DRAFT, Phase.OPEN, Phase.RATING, Phase.REVIEW)
 OBJECTION_MAX_LENGTH = 2000
 # What an edit of a cycle may write (save_cycle); indicators are saved with them.
-EDITABLE_FIELDS = (
-    "year",
-    "open_on",
-    "rating_on",
-    "review_on",
-    "publicity_on",
-    "total_points",
-    "excellent_min",
-    "good_min",
-    "basic_min",
-    "excellent_name",
-    "good_name",
-    "basic_name",
-    "fail_name",
-    "excellent_quota_percent",
-    "min_raters",
-    "min_ratings_shown",
-    "satisfaction_cap_percent",
-    "satisfaction_cap_band",
-    "publicity_working_days",
-    "veto_vacancy_months",
-)
+EDITABLE_FIELDS = ("year", *CYCLE_DATE_FIELDS, *CYCLE_SETTINGS_FIELDS)
 
 
 def _check_manager(actor, cycle: AssessmentCycle) -> None:

@@ -34,26 +34,19 @@ from core.admin.viewsets import ScopedModelViewSet
 from orgchart import access as org_access
 
 from . import access, services
-from .models import AssessmentCycle, Holiday, HolidayKind, Objection, ObjectionStatus, Phase
+from .models import (
+    CYCLE_DATE_FIELDS,
+    CYCLE_SETTINGS_FIELDS,
+    AssessmentCycle,
+    Holiday,
+    HolidayKind,
+    Objection,
+    ObjectionStatus,
+    Phase,
+)
 
-SETTINGS_FIELDS = [
-    "total_points",
-    "excellent_min",
-    "good_min",
-    "basic_min",
-    "excellent_name",
-    "good_name",
-    "basic_name",
-    "fail_name",
-    "excellent_quota_percent",
-    "min_raters",
-    "min_ratings_shown",
-    "satisfaction_cap_percent",
-    "satisfaction_cap_band",
-    "publicity_working_days",
-    "veto_vacancy_months",
-]
-DATE_FIELDS = ["open_on", "rating_on", "review_on", "publicity_on"]
+SETTINGS_FIELDS = list(CYCLE_SETTINGS_FIELDS)
+DATE_FIELDS = list(CYCLE_DATE_FIELDS)
 
 
 # Policies -------------------------------------------------------------------------------------
