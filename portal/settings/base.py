@@ -326,8 +326,9 @@ ACTIVITIES_SERIES_MAX_OCCURRENCES = 500
 # the rest to the next beat; a pause per reminder (0; the kill test slows the worker with it);
 # how long a "cannot come" link stays valid.
 VOLUNTEERS_REMINDER_HOURS = (24, 1)
-# Volunteer self-registration: attempts per client address and hour (core.ratelimit).
-VOLUNTEERS_REGISTRATIONS_PER_HOUR = 20
+# Volunteer self-registration: attempts per client address and hour (core.ratelimit); a
+# registration drive at a community centre shares one address, hence not lower.
+VOLUNTEERS_REGISTRATIONS_PER_HOUR = 60
 VOLUNTEERS_REMINDER_BATCH = 500
 VOLUNTEERS_REMINDER_LEASE_SECONDS = 300
 VOLUNTEERS_REMINDER_RUN_SECONDS = 240
