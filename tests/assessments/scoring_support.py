@@ -17,7 +17,7 @@ from assessments.models import (
     IndicatorType,
     Submission,
 )
-from orgchart.models import OrgKind
+from orgchart.models import OrgKind, PostTitle
 from tests.assessments.evidence.support import secretary
 from tests.factories.assessments import make_cycle
 from tests.factories.orgchart import make_org, make_post_holder
@@ -63,7 +63,9 @@ def community_with_secretary(street_org, started_on=dt.date(2024, 1, 1), ended_o
 
 
 def scorers(street_org, count: int = 2):
-    return [make_post_holder(street_org, f"weiyuan{next(_n)}") for _ in range(count)]
+    return [
+        make_post_holder(street_org, f"weiyuan{next(_n)}", title=PostTitle.COMMITTEE) for _ in range(count)
+    ]
 
 
 def committee(cycle, indicator, member, scores, by):
