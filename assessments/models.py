@@ -567,9 +567,9 @@ class SecretaryResult(models.Model):
         Organisation, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("name"), max_length=100)
-    learning = models.DecimalField(_("学习型"), max_digits=7, decimal_places=2)
-    practical = models.DecimalField(_("实干型"), max_digits=7, decimal_places=2)
-    harmonious = models.DecimalField(_("和谐型"), max_digits=7, decimal_places=2)
+    learning = models.DecimalField(_("Learning (学习型)"), max_digits=7, decimal_places=2)
+    practical = models.DecimalField(_("Practical (实干型)"), max_digits=7, decimal_places=2)
+    harmonious = models.DecimalField(_("Harmonious (和谐型)"), max_digits=7, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
     band = models.CharField(_("band"), max_length=16, choices=Band.choices)
     rank = models.PositiveIntegerField(_("rank"))
