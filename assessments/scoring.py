@@ -109,10 +109,9 @@ def rating_scores_of(cycle: AssessmentCycle) -> dict[int, tuple[float | None, fl
         return {}
     found: dict[int, tuple[float | None, float | None]] = {}
     for community_id, result in ratings.rating_results(cycle).items():
-        members = getattr(result, "members_pct", None) if getattr(result, "members_valid", False) else None
-        residents = (
-            getattr(result, "residents_pct", None) if getattr(result, "residents_valid", False) else None
-        )
+        # Read strictly: a Result without these attributes fails loudly rather than scoring 0.
+        members = result.members_pct if result.members_valid else None
+        residents = result.residents_pct if result.residents_valid else None
         found[community_id] = (members, residents)
     return found
 

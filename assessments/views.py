@@ -24,7 +24,7 @@ from openpyxl import Workbook
 
 from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
-from orgchart.models import COMMUNITY_KINDS, Organisation, PostTitle, Tenure
+from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
 from . import access, scoring, work
 from .models import (
@@ -106,6 +106,7 @@ def _my_cycle(request: HttpRequest):
                 member=member,
                 post__title=PostTitle.SECRETARY,
                 post__organisation__kind__in=COMMUNITY_KINDS,
+                post__organisation__depth=2,  # a community directly under its street (a root)
                 started_on__lte=today,
             )
             .exclude(ended_on__lt=today)
@@ -117,6 +118,8 @@ def _my_cycle(request: HttpRequest):
         raise PermissionDenied(_("This page is for community secretaries."))
     community = tenure.post.organisation
     street = community.get_parent()
+    if street is None or street.kind != OrgKind.STREET:
+        raise PermissionDenied(_("This page is for community secretaries."))
     cycles = AssessmentCycle.objects.filter(street=street).exclude(phase=Phase.DRAFT)
     wanted = request.GET.get("cycle", "") or request.POST.get("cycle", "")
     if wanted:

@@ -113,3 +113,10 @@ def test_submit_from_the_page(client, setup, roles):
     assert Submission.objects.get().secretary == roles["community_secretary"]
     page = client.get(good["Location"])
     assert page.content.decode().count('data-testid="submission"') == 1
+
+
+def test_branch_secretary_is_not_a_community_secretary(client, setup, street):
+    from tests.factories.orgchart import make_post_holder
+
+    client.force_login(make_post_holder(street["branch1"], "zhibu"))
+    assert client.get("/assessments/mine/").status_code == 403
