@@ -11,6 +11,7 @@ labelled provisional.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -26,7 +27,7 @@ from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
-from . import access, scoring, work
+from . import access, charts, scoring, work
 from .models import (
     AssessmentCycle,
     IndicatorType,
@@ -156,7 +157,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     row, provisional, submissions, missing = None, False, [], []
     if cycle is not None:
         rows, provisional = _rows(cycle, member_id=member.pk)
-        row = rows[0] if rows else None
+        row = _with_radars(cycle, rows)[0] if rows else None
         submissions = list(
             Submission.objects.filter(cycle=cycle, secretary=request.user).order_by("-submitted_at")
         )
@@ -216,7 +217,7 @@ def _sorted_filtered(
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _sheet_cycle(request, pk)
     rows, provisional = _rows(cycle)
-    shown, sort, band = _sorted_filtered(request, rows)
+    shown, sort, band = _sorted_filtered(request, _with_radars(cycle, rows))
     return render(
         request,
         "assessments/sheet.html",
@@ -239,6 +240,20 @@ def sheet_export(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(
         sheet_workbook(cycle, rows, provisional), f"考评-{cycle.street.name}-{cycle.year}.xlsx"
     )
+
+
+def _with_radars(cycle: AssessmentCycle, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with its radar of the three types (subtotal / the type's points; one query)."""
+    points = {t: Decimal(0) for t in IndicatorType.values}
+    for type_, weight in cycle.indicators.values_list("type", "weight"):
+        points[type_] += weight
+    labels = dict(IndicatorType.choices)
+    order = (IndicatorType.LEARNING, IndicatorType.PRACTICAL, IndicatorType.HARMONIOUS)
+    for row in rows:
+        row["radar"] = charts.radar_svg(
+            [(str(labels[t]), float(row[t] / points[t]) if points[t] else 0.0) for t in order]
+        )
+    return rows
 
 
 def sheet_workbook(cycle: AssessmentCycle, rows: list[dict[str, Any]], provisional: bool) -> bytes:

@@ -54,6 +54,7 @@ def test_sheet_for_street_managers_only(client, setup, roles):
     html = response.content.decode()
     assert 'data-testid="provisional"' in html
     assert html.count('data-testid="row"') == 3
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="radar"') == 3
     top = setup["others"][0][1]
     assert response.context["rows"][0]["member_id"] == top.pk
     by_name = client.get(url + "?sort=name").context["rows"]
@@ -90,6 +91,7 @@ def test_secretary_sees_only_their_own(client, setup, roles):
     row = response.context["row"]
     me = roles["community_secretary"].member
     assert row["member_id"] == me.pk and response.context["provisional"]
+    assert 'class="radar"' in response.content.decode()
     others = {m.pk for _c, m in setup["others"]}
     assert others.isdisjoint({row["member_id"]})
     for _c, member in setup["others"]:
