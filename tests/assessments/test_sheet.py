@@ -3,6 +3,7 @@ others, 404 for forged or foreign ids), provisional before freezing, frozen afte
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -122,3 +123,20 @@ def test_branch_secretary_is_not_a_community_secretary(client, setup, street):
 
     client.force_login(make_post_holder(street["branch1"], "zhibu"))
     assert client.get("/assessments/mine/").status_code == 403
+
+
+def test_mine_shows_the_frozen_result_with_overrides(client, setup, roles):
+    from assessments import work
+    from assessments.models import SecretaryResult
+
+    cycle = setup["cycle"]
+    scoring.freeze_scores(cycle, rating_scores={})
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(phase=Phase.PUBLICITY, scores_frozen_at=timezone.now())
+    cycle.refresh_from_db()
+    mine = SecretaryResult.objects.get(cycle=cycle, secretary=roles["community_secretary"])
+    work.override(mine, actor=roles["street_secretary"], field="total", value="88.5", reason="复核更正")
+    client.force_login(roles["community_secretary"])
+    response = client.get("/assessments/mine/")
+    row = response.context["row"]
+    assert not response.context["provisional"]
+    assert (row["total"], row["rank"]) == (Decimal("88.50"), 1)
