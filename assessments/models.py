@@ -443,3 +443,214 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+# Submissions, committee scores, results -------------------------------------------------------
+
+
+class SubmissionKind(models.TextChoices):
+    """What a secretary submits; the values are the evidence's Submission kinds."""
+
+    REFLECTION = "reflection", _("Monthly study reflection (学习体会)")
+    REPORT = "report", _("Research report (调研报告)")
+    PAPER = "paper", _("Paper (论文)")
+    PRACTICE = "practice", _("Practice result (成果)")
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class Submission(models.Model):
+    """A community secretary's submitted work for a cycle (services.submit): a monthly reflection
+    (one per month), a research report or paper, or a practice result."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="submissions")
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("secretary"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        Organisation, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=SubmissionKind.choices)
+    month = models.PositiveSmallIntegerField(
+        _("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    attachment = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("attachment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "secretary", "month"],
+                condition=models.Q(kind="reflection"),
+                name="assessment_submission_one_reflection_a_month",
+                violation_error_message=_("A study reflection for that month is already submitted."),
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="reflection") & models.Q(month__isnull=False))
+                | (~models.Q(kind="reflection") & models.Q(month__isnull=True)),
+                name="assessment_submission_month_iff_reflection",
+                violation_error_message=_("A study reflection names its month; other kinds do not."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CommitteeScore(models.Model):
+    """One street post-holder's score of one secretary on one committee indicator, with a comment."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="committee_scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="committee_scores")
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("secretary"), on_delete=models.PROTECT, related_name="+"
+    )
+    scorer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scorer"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
+    comment = models.TextField(_("comment"))
+    scored_at = models.DateTimeField(_("scored at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "secretary", "scorer"]
+        verbose_name = _("committee score")
+        verbose_name_plural = _("committee scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "secretary", "scorer"],
+                name="assessment_committee_score_once",
+                violation_error_message=_("You have already scored this secretary on this indicator."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.secretary_id}: {self.score}"
+
+
+class SecretaryResult(models.Model):
+    """A secretary's frozen result of a cycle (scoring.freeze_scores): stored once when review ends,
+    so later data changes never change a closed cycle. Overrides (ResultOverride) change
+    total, band and recommended; `breakdown` keeps every indicator's figure and evidence."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="results")
+    member = models.ForeignKey(
+        "orgchart.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretary"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        Organisation, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    learning = models.DecimalField(_("Learning (学习型)"), max_digits=7, decimal_places=2)
+    practical = models.DecimalField(_("Practical (实干型)"), max_digits=7, decimal_places=2)
+    harmonious = models.DecimalField(_("Harmonious (和谐型)"), max_digits=7, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
+    band = models.CharField(_("band"), max_length=16, choices=Band.choices)
+    rank = models.PositiveIntegerField(_("rank"))
+    recommended = models.BooleanField(_("recommended"), default=False)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    capped = models.BooleanField(_("capped by resident satisfaction"), default=False)
+    breakdown = models.JSONField(_("indicator detail"), default=list)
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["cycle", "rank"]
+        verbose_name = _("secretary's result")
+        verbose_name_plural = _("secretaries' results")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "member"], name="assessment_result_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.total}"
+
+
+class ResultOverride(models.Model):
+    """The committee's written change of a frozen result's total, band or recommendation."""
+
+    result = models.ForeignKey(SecretaryResult, on_delete=models.CASCADE, related_name="overrides")
+    field = models.CharField(_("field"), max_length=16)
+    old = models.CharField(_("old value"), max_length=40)
+    new = models.CharField(_("new value"), max_length=40)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("result override")
+        verbose_name_plural = _("result overrides")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old} → {self.new}"
+
+
+class AwardKind(models.TextChoices):
+    REFLECTION = "reflection", _("Excellent study reflection (优秀学习体会奖)")
+    REPORT = "report", _("Excellent research report or paper (优秀调研报告或优秀论文奖)")
+    PRACTICE = "practice", _("Practice application (成果应用奖)")
+
+
+class Award(models.Model):
+    """The committee's award to a submission; on the cycle becoming final the submission is
+    published as a result page (work.publish_awards), remembered in `result_page`."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="awards")
+    kind = models.CharField(_("kind"), max_length=16, choices=AwardKind.choices)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="awards")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    result_page = models.ForeignKey(
+        "portal.ResultPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["cycle", "kind", "pk"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "submission"], name="assessment_award_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.submission_id}"

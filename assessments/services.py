@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from core.text import normalise
 
-from . import access, indicators, scoring, workdays
+from . import access, indicators, scoring, work, workdays
 from .models import (
     CYCLE_DATE_FIELDS,
     CYCLE_SETTINGS_FIELDS,
@@ -216,7 +216,8 @@ def advance(
 
     `actor` None is the scheduled task; a person must manage the cycle's street and give a reason.
     Into open: the indicators must be valid. Into final: the 公示 window closed and no objection
-    open. Out of review: the scores freeze (scoring.freeze_scores).
+    open. Out of review: the scores freeze (scoring.freeze_scores). Into final: the awarded
+    submissions become result pages (work.publish_awards).
     """
     if to_phase not in Phase.values or to_phase == Phase.DRAFT:
         raise ValidationError(_("Unknown phase."))
@@ -251,6 +252,8 @@ def advance(
         cycle.refresh_from_db()
         if expected == Phase.REVIEW:
             scoring.freeze_scores(cycle)
+        if to_phase == Phase.FINAL:
+            work.publish_awards(cycle)
     return transition
 
 
