@@ -29,6 +29,7 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("activities/", include("volunteers.urls")),
     path("reading/", include("portal.reading_urls")),
+    path("assessments/", include("assessments.urls")),
 ]
 
 if settings.DEBUG:
