@@ -11,4 +11,5 @@ urlpatterns = [
     path("ticket/", views.ticket_entry, name="ticket-entry"),
     path("ticket/<str:code>/", views.ticket, name="ticket"),
     path("thanks/", views.thanks, name="thanks"),
+    path("tickets/", views.ticket_sheet, name="ticket-sheet"),
 ]

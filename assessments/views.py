@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core import ratelimit
+from core.tree import paths_q
 
 from . import ratings
 from .models import Answer
@@ -115,3 +116,68 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
 
 def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/thanks.html", {})
+
+
+# Ticket sheets (street managers) --------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def ticket_sheet(request: HttpRequest) -> HttpResponse:
+    """Generate tickets for a community and download their printable sheet, in one step: the
+    codes are shown nowhere else. A lost sheet is voided in the admin (its batch)."""
+    from django.core.exceptions import PermissionDenied
+
+    from orgchart.models import COMMUNITY_KINDS, Organisation
+
+    from . import access
+    from .models import Phase
+    from .ticket_sheet import render_ticket_sheet
+
+    if not access.is_assessment_manager(request.user):
+        raise PermissionDenied
+    cycles = list(
+        access.manageable_cycles(request.user)
+        .filter(phase__in=(Phase.DRAFT, Phase.OPEN, Phase.RATING))
+        .select_related("street")
+    )
+    street_paths = tuple(c.street.path for c in cycles)
+    communities = list(
+        Organisation.objects.filter(paths_q(street_paths, "path"), depth=2, kind__in=COMMUNITY_KINDS).open()
+        if cycles
+        else []
+    )
+    refusal = None
+    if request.method == "POST":
+        try:
+            cycle = next(c for c in cycles if str(c.pk) == request.POST.get("cycle"))
+            community = next(o for o in communities if str(o.pk) == request.POST.get("community"))
+            count = int(request.POST.get("count", ""))
+        except (StopIteration, ValueError):
+            refusal = _("Choose a cycle, one of its communities and the number of tickets.")
+        else:
+            try:
+                _batch, codes = ratings.generate_tickets(cycle, community, count, actor=request.user)
+            except ratings.RatingRefused as exc:
+                refusal = exc.messages[0]
+            else:
+                pdf = render_ticket_sheet(
+                    title=str(cycle),
+                    community=community.name,
+                    codes=codes,
+                    url_for=lambda code: request.build_absolute_uri(
+                        reverse("assessments:ticket", kwargs={"code": code})
+                    ),
+                    entry_url=request.build_absolute_uri(reverse("assessments:ticket-entry")),
+                )
+                response = HttpResponse(pdf, content_type="application/pdf")
+                response["Content-Disposition"] = (
+                    f'attachment; filename="rating-tickets-{community.code}.pdf"'
+                )
+                return response
+    return render(
+        request,
+        "assessments/ticket_sheet.html",
+        {"cycles": cycles, "communities": communities, "refusal": refusal},
+        status=400 if refusal else 200,
+    )

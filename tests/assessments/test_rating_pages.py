@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -78,3 +80,38 @@ def test_ticket_attempts_rate_limited(client, rating):
 
 def test_thanks(client, db):
     assert client.get(reverse("assessments:thanks")).status_code == 200
+
+
+def test_ticket_sheet_download(client, rating, roles, street):
+    client.force_login(roles["street_secretary"])
+    assert client.get(reverse("assessments:ticket-sheet")).status_code == 200
+    response = client.post(
+        reverse("assessments:ticket-sheet"),
+        {"cycle": rating.pk, "community": street["community1"].pk, "count": 12},
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert RatingTicket.objects.filter(batch__community=street["community1"]).count() == 12
+
+
+def test_ticket_sheet_managers_only(client, rating, roles, street):
+    client.force_login(roles["community_secretary"])
+    assert client.get(reverse("assessments:ticket-sheet")).status_code == 403
+    client.force_login(roles["street_secretary"])
+    bad = client.post(
+        reverse("assessments:ticket-sheet"), {"cycle": rating.pk, "community": street["union"].pk, "count": 5}
+    )
+    assert bad.status_code == 400 and not RatingTicket.objects.exists()
+
+
+def test_ticket_sheet_pdf_pages():
+    from assessments.ticket_sheet import render_ticket_sheet
+
+    pdf = render_ticket_sheet(
+        title="测试街道党工委 2026 年考核",
+        community="第1社区党委",
+        codes=[f"ABCDE{i:05d}" for i in range(21)],
+        url_for=lambda code: f"https://example.org/assessments/ticket/{code}/",
+        entry_url="https://example.org/assessments/ticket/",
+    )
+    assert len(re.findall(rb"/Type /Page\b", pdf)) == 3  # 21 tickets, 10 a page
