@@ -125,13 +125,13 @@ def thanks(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_sheet(request: HttpRequest) -> HttpResponse:
     """Generate tickets for a community and download their printable sheet, in one step: the
-    codes are shown nowhere else. A lost sheet is voided in the admin (its batch)."""
+    codes are shown nowhere else. A lost sheet is voided here (its batch's unused tickets)."""
     from django.core.exceptions import PermissionDenied
 
     from orgchart.models import COMMUNITY_KINDS, Organisation
 
     from . import access
-    from .models import Phase
+    from .models import Phase, RatingTicketBatch
     from .ticket_sheet import render_ticket_sheet
 
     if not access.is_assessment_manager(request.user):
@@ -148,6 +148,14 @@ def ticket_sheet(request: HttpRequest) -> HttpResponse:
         else []
     )
     refusal = None
+    batches = list(
+        RatingTicketBatch.objects.filter(cycle__in=cycles).select_related("community", "cycle__street")[:100]
+    )
+    if request.method == "POST" and request.POST.get("void"):
+        batch = next((b for b in batches if str(b.pk) == request.POST["void"]), None)
+        if batch is not None:
+            ratings.void_batch(batch, actor=request.user)
+        return redirect("assessments:ticket-sheet")
     if request.method == "POST":
         try:
             cycle = next(c for c in cycles if str(c.pk) == request.POST.get("cycle"))
@@ -178,6 +186,6 @@ def ticket_sheet(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/ticket_sheet.html",
-        {"cycles": cycles, "communities": communities, "refusal": refusal},
+        {"cycles": cycles, "communities": communities, "refusal": refusal, "batches": batches},
         status=400 if refusal else 200,
     )

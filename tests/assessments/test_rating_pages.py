@@ -115,3 +115,13 @@ def test_ticket_sheet_pdf_pages():
         entry_url="https://example.org/assessments/ticket/",
     )
     assert len(re.findall(rb"/Type /Page\b", pdf)) == 3  # 21 tickets, 10 a page
+
+
+def test_ticket_sheet_void(client, rating, roles, street):
+    batch, codes = ratings.generate_tickets(rating, street["community1"], 2, actor=None)
+    client.force_login(roles["street_secretary"])
+    assert client.post(reverse("assessments:ticket-sheet"), {"void": batch.pk}).status_code == 302
+    batch.refresh_from_db()
+    assert batch.voided_at is not None
+    with pytest.raises(ratings.RatingRefused):
+        ratings.rate_with_ticket(codes[0], {"contact": "good"})
