@@ -538,8 +538,9 @@ class Rating(models.Model):
 
 
 class RatingAnswer(models.Model):
-    """One question's answer within a rating."""
+    """One question's answer within a rating (a random key too: no insertion order)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(RatingQuestion, on_delete=models.PROTECT, related_name="+")
     answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices)

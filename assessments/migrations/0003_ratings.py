@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RatingAnswer',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('answer', models.CharField(choices=[('good', 'Good (好)'), ('fairly_good', 'Fairly good (较好)'), ('average', 'Average (一般)'), ('poor', 'Poor (差)')], max_length=16, verbose_name='answer')),
                 ('rating', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='assessments.rating')),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.ratingquestion')),

@@ -226,3 +226,26 @@ def test_results_in_constant_queries(rating, street, roles):
         _rate_many(rating, community, 6)
     assert _queries(rating) == one == 3
     assert len(ratings.rating_results(rating)) == 11
+
+
+def test_no_admin_or_api_lists_ratings_or_participations(client, roles):
+    from django.contrib import admin
+    from wagtail.snippets.models import get_snippet_models
+
+    from assessments.models import RatingAnswer
+    from assessments.viewsets import POLICIES
+
+    hidden = {Rating, RatingAnswer, RatingParticipation, RatingTicket}
+    assert not hidden & set(POLICIES)
+    assert not hidden & set(get_snippet_models())
+    assert not hidden & set(admin.site._registry)
+    schema = client.get("/api/openapi.json").content.decode()
+    assert "participation" not in schema.lower()
+    assert [p for p in ("/api/assessment-ratings/", "/api/assessment-ratings/mine/") if p in schema] == [
+        "/api/assessment-ratings/",
+        "/api/assessment-ratings/mine/",
+    ]
+
+
+def test_rating_answer_has_random_key():
+    assert RatingAnswer._meta.pk.get_internal_type() == "UUIDField"
