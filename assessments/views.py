@@ -7,6 +7,8 @@ checks are rate-limited per client address (core.ratelimit), so codes cannot be 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -88,6 +90,20 @@ def ticket_entry(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/ticket_entry.html", {})
 
 
+def _no_referrer(view):
+    """The ticket's code is in the address: no link or resource followed from the page carries
+    it on in a Referer header."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
+@_no_referrer
 @never_cache
 def ticket(request: HttpRequest, code: str) -> HttpResponse:
     """Rate with a ticket: its community's secretary and the questions."""
