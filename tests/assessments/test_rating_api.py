@@ -70,3 +70,34 @@ def test_mine_outside_phase(cycle, roles):
     api.force_authenticate(roles["member"])
     assert api.get("/api/assessment-ratings/mine/").json() == {"rating_open": False, "rated": False}
     assert APIClient().get("/api/assessment-ratings/mine/").status_code in (401, 403)
+
+
+def test_ticket_cannot_be_redirected_to_another_community(rating, street, roles):
+    from tests.factories.orgchart import make_post_holder
+
+    make_post_holder(street["community2"], "shequ2", branch=street["branch2"])
+    _batch, codes = ratings.generate_tickets(rating, street["community1"], 1, actor=None)
+    payload = {"answers": ANSWERS, "ticket": codes[0], "community": street["community2"].pk}
+    assert APIClient().post("/api/assessment-ratings/", payload, format="json").status_code == 201
+    assert Rating.objects.get().community == street["community1"]
+
+
+def test_ticket_outside_rating_phase(cycle, street):
+    _batch, codes = ratings.generate_tickets(cycle, street["community1"], 1, actor=None)
+    response = APIClient().post(
+        "/api/assessment-ratings/", {"answers": ANSWERS, "ticket": codes[0]}, format="json"
+    )
+    assert response.status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_ticket_attempts_rate_limited(rating, settings):
+    settings.ASSESSMENTS_TICKET_ATTEMPTS_PER_HOUR = 2
+    api = APIClient()
+    codes = [
+        api.post(
+            "/api/assessment-ratings/", {"answers": ANSWERS, "ticket": "ABCDEFGHJK"}, format="json"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [400, 400, 429]
