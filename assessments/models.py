@@ -8,6 +8,7 @@ objections only during 公示) live in services.py.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -654,3 +655,160 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.submission_id}"
+
+
+# Ratings ----------------------------------------------------------------------------------------
+#
+# Anonymity by construction: the fact that a member rated in a cycle (RatingParticipation) and
+# the rating itself (Rating) are separate rows with no link between them; a Rating names no user,
+# no member and no ticket, has a random key (no insertion order) and only the day it was given.
+# A ticket is marked used on a day, with no link to the rating it gave.
+
+
+class Answer(models.TextChoices):
+    """The four answers of a rating question, best first (DOMAIN.md: 好/较好/一般/差)."""
+
+    GOOD = "good", _("Good (好)")
+    FAIRLY_GOOD = "fairly_good", _("Fairly good (较好)")
+    AVERAGE = "average", _("Average (一般)")
+    POOR = "poor", _("Poor (差)")
+
+
+# Answers counted as satisfied in the satisfaction percentage.
+SATISFIED_ANSWERS = (Answer.GOOD, Answer.FAIRLY_GOOD)
+
+
+class RaterKind(models.TextChoices):
+    MEMBER = "member", _("Party member")
+    RESIDENT = "resident", _("Resident (rating ticket)")
+
+
+class RatingQuestion(models.Model):
+    """One question of a cycle's rating; the text is stored data the street may edit (Chinese)."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="rating_questions")
+    code = models.SlugField(_("code"), max_length=32)
+    text = models.CharField(_("question"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["cycle", "order", "pk"]
+        verbose_name = _("rating question")
+        verbose_name_plural = _("rating questions")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="assessment_rating_question_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RatingParticipation(models.Model):
+    """Member X has rated in cycle C: nothing more (no time, no community, no link to the rating)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("orgchart.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("rating participation")
+        verbose_name_plural = _("rating participations")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "member"], name="assessment_rating_once_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return gettext("rated")
+
+
+class Rating(models.Model):
+    """One anonymous rating of a community's secretary: who rated is not recorded."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="ratings")
+    community = models.ForeignKey(
+        Organisation, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    secretary = models.ForeignKey(
+        "orgchart.Member",
+        verbose_name=_("secretary rated"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rater_kind = models.CharField(_("rater"), max_length=16, choices=RaterKind.choices)
+    created_on = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["cycle", "community", "rater_kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_rater_kind_display()} {self.created_on:%Y-%m-%d}"
+
+
+class RatingAnswer(models.Model):
+    """One question's answer within a rating (a random key too: no insertion order)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(RatingQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices)
+
+    class Meta:
+        verbose_name = _("rating answer")
+        verbose_name_plural = _("rating answers")
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "question"], name="assessment_rating_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(answer__in=Answer.values), name="assessment_rating_answer_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_answer_display()
+
+
+class RatingTicketBatch(models.Model):
+    """A sheet of rating tickets generated for one community; its codes were shown once, in the
+    downloaded sheet. Voiding the batch voids its unused tickets."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="ticket_batches")
+    community = models.ForeignKey(
+        Organisation, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.PositiveSmallIntegerField(_("tickets"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("rating ticket batch")
+        verbose_name_plural = _("rating ticket batches")
+
+    def __str__(self) -> str:
+        return f"{self.community} × {self.size}"
+
+
+class RatingTicket(models.Model):
+    """A one-time rating ticket (评议票): only a keyed hash of its code is stored."""
+
+    batch = models.ForeignKey(RatingTicketBatch, on_delete=models.CASCADE, related_name="tickets")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    used_on = models.DateField(_("used on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating ticket")
+        verbose_name_plural = _("rating tickets")
+
+    def __str__(self) -> str:
+        return gettext("used") if self.used_on else gettext("unused")

@@ -33,7 +33,6 @@ ratings piece in.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -46,7 +45,7 @@ from django.utils import timezone
 
 from orgchart.models import Organisation
 
-from . import evidence
+from . import evidence, ratings
 from .evidence import DEFAULT_TARGETS
 from .models import (
     AssessmentCycle,
@@ -100,20 +99,16 @@ def rank_key(total, harmonious, practical, learning, community_path: str) -> tup
 
 
 def rating_scores_of(cycle: AssessmentCycle) -> dict[int, tuple[float | None, float | None]]:
-    """{community id: (members' satisfaction %, residents' %)} from the ratings piece
-    (assessments.ratings.rating_results), None for a rating that is not valid; {} while that
-    piece is not there. Adapt here if its Result's attribute names differ."""
-    try:
-        ratings = importlib.import_module("assessments.ratings")
-    except ModuleNotFoundError:
-        return {}
-    found: dict[int, tuple[float | None, float | None]] = {}
-    for community_id, result in ratings.rating_results(cycle).items():
-        # Read strictly: a Result without these attributes fails loudly rather than scoring 0.
-        members = result.members_pct if result.members_valid else None
-        residents = result.residents_pct if result.residents_valid else None
-        found[community_id] = (members, residents)
-    return found
+    """{community id: (members' satisfaction %, residents' %)} from assessments.ratings, None for
+    a kind of rating that is not valid for the cycle (fewer than cycle.min_raters raters)."""
+
+    def pct(kind) -> float | None:
+        return float(kind.satisfaction) if kind.valid and kind.satisfaction is not None else None
+
+    return {
+        community_id: (pct(result.members), pct(result.residents))
+        for community_id, result in ratings.rating_results(cycle).items()
+    }
 
 
 # Submissions for the evidence ------------------------------------------------------------------

@@ -19,3 +19,11 @@ def advance_cycles(today: str | None = None) -> list[list]:
 
     day = dt.date.fromisoformat(today) if today else None
     return [[pk, phase] for pk, phase in services.advance_due(day)]
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=360)
+def remind_raters() -> int:
+    """Remind members who have not rated, once per member and cycle, while rating is open."""
+    from . import rating_reminders
+
+    return rating_reminders.remind_raters()

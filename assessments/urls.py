@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_ratings
 
 app_name = "assessments"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("sheet/<int:pk>/", views.sheet, name="sheet"),
     path("sheet/<int:pk>/export.xlsx", views.sheet_export, name="sheet_export"),
+    path("rate/", views_ratings.rate, name="rate"),
+    path("ticket/", views_ratings.ticket_entry, name="ticket-entry"),
+    path("ticket/<str:code>/", views_ratings.ticket, name="ticket"),
+    path("thanks/", views_ratings.thanks, name="thanks"),
+    path("tickets/", views_ratings.ticket_sheet, name="ticket-sheet"),
 ]

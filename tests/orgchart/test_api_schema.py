@@ -48,6 +48,8 @@ ENDPOINTS = {
     "/api/assessment-cycles/": {"get"},
     "/api/assessment-cycles/{id}/": {"get"},
     "/api/assessment-cycles/{id}/advance/": {"post"},
+    "/api/assessment-ratings/": {"post"},
+    "/api/assessment-ratings/mine/": {"get"},
 }
 
 
