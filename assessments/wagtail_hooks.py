@@ -3,10 +3,14 @@ permission policies (assessments.access) and the log actions."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.permissions import register_permission_policy
 
+from . import access
 from .viewsets import POLICIES, AssessmentViewSetGroup
 
 for _model, _policy in POLICIES.items():
@@ -23,4 +27,47 @@ def register_assessment_log_actions(actions):
     actions.register_action("assessments.advance", _("Move to the next phase"), _("Assessment phase moved"))
     actions.register_action(
         "assessments.copy_indicators", _("Replace the indicators"), _("Assessment indicators replaced")
+    )
+
+
+class StreetManagersMenuItem(MenuItem):
+    """A link for those who manage a street's assessment (the ticket sheets' and score sheet's rule)."""
+
+    def is_shown(self, request) -> bool:
+        return access.is_assessment_manager(request.user)
+
+
+class ScoreSheetMenuItem(StreetManagersMenuItem):
+    """The score sheet of the latest cycle the user manages (the sheet is per cycle)."""
+
+    def _latest(self, request):
+        return access.manageable_cycles(request.user).order_by("-year", "-pk").first()
+
+    def is_shown(self, request) -> bool:
+        return super().is_shown(request) and self._latest(request) is not None
+
+    def render_component(self, request):
+        # Built per request: the menu item instance is shared between requests and threads.
+        cycle = self._latest(request)
+        return LinkMenuItemComponent(
+            self.name,
+            self.label,
+            reverse("assessments:sheet", args=[cycle.pk]) if cycle else "",
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_ticket_sheet_menu_item():
+    return StreetManagersMenuItem(
+        _("Rating tickets"), reverse("assessments:ticket-sheet"), icon_name="doc-full", order=167
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_score_sheet_menu_item():
+    return ScoreSheetMenuItem(
+        _("Score sheet"), "", name="assessment-score-sheet", icon_name="list-ol", order=168
     )

@@ -47,7 +47,7 @@ from ..tables import RANDOM_SEED, STREET_CODE
 MIN_RATERS = 10  # per kind (members, residents); the cycle's setting, lower than the default 20
 MIN_SHOWN = 3
 RATERS = 12  # members and tickets per community: valid
-FEW_RATERS = 4  # in the last rated community: "评议人数不足"
+FEW_RATERS = 2  # in the last rated community: under min_raters and min_ratings_shown, "评议人数不足"
 THIS_YEAR_RATERS = 6  # member ratings given so far this year, per community
 TICKETS = 30  # this year's batch per community
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from assessments import ratings
 from assessments.models import (
     AssessmentCycle,
     Award,
@@ -49,6 +50,15 @@ def test_last_years_cycle_is_final_with_results_and_published_awards(demo):
     assert all(a.result_page is not None and a.result_page.live for a in awards)
 
 
+def test_last_years_ratings_are_valid_but_in_one_community(demo):
+    cycle = AssessmentCycle.objects.get(year=timezone.localdate().year - 1)
+    results = list(ratings.rating_results(cycle).values())
+    valid = [r for r in results if r.members.valid and r.residents.valid]
+    assert len(valid) == len(results) - 1
+    too_few = next(r for r in results if r not in valid)
+    assert not too_few.members.shown and not too_few.residents.shown
+
+
 def test_this_years_cycle_is_rating_with_tickets_and_some_ratings(demo):
     cycle = AssessmentCycle.objects.get(year=timezone.localdate().year)
     assert cycle.phase == Phase.RATING
@@ -61,9 +71,22 @@ def test_this_years_cycle_is_rating_with_tickets_and_some_ratings(demo):
 def test_demo_logins_open_their_assessment_pages(demo, client):
     User = get_user_model()
     client.force_login(User.objects.get(username="dangyuan"))
-    assert client.get("/assessments/rate/").status_code == 200
+    assert ratings.has_rated(User.objects.get(username="dangyuan")) is False
+    page = client.get("/assessments/rate/")
+    assert page.status_code == 200
+    assert 'href="/assessments/rate/"' in page.content.decode()  # the menu link
     client.force_login(User.objects.get(username="shequ"))
-    assert client.get("/assessments/mine/").status_code == 200
+    page = client.get("/assessments/mine/")
+    assert page.status_code == 200 and page.context["provisional"] is True
+    assert 'href="/assessments/mine/"' in page.content.decode()
+
+
+def test_street_manager_has_admin_links_to_tickets_and_sheet(demo, client):
+    client.force_login(get_user_model().objects.get(username="jiedao"))
+    page = client.get("/admin/").content.decode()
+    assert "/assessments/tickets/" in page
+    latest = AssessmentCycle.objects.order_by("-year").first()
+    assert f"/assessments/sheet/{latest.pk}/" in page
 
 
 def _counts() -> dict[str, int]:
