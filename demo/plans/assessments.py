@@ -7,7 +7,9 @@ Everything goes through the services (assessments.services, work, ratings), with
 real street would use: the street secretary `jiedao` moves the phases by hand with a reason, two
 street post-holders score the committee indicators, the community secretaries submit their own
 work. Last year's phases are moved with `today` set to last year's dates, so its 公示 window is
-legitimately over when it becomes final.
+legitimately over when it becomes final (公示 from 10 December, five working days, final on the
+28th: all within last year, whatever today is). What the services stamp with the clock stays today's
+date: the transitions' `at`, the ratings' `created_on`, the committee scores' `scored_at`.
 
 Not done: known demo ticket codes. ratings.generate_tickets draws codes at random and returns them
 once; there is no service to make a ticket from a given code, and writing a RatingTicket row with a
@@ -42,7 +44,7 @@ from orgchart.cache import organisation_data_changed
 from orgchart.models import Member, Organisation, Tenure, current_tenure_q
 
 from ..seed import SeedContext
-from ..tables import RANDOM_SEED, STREET_CODE
+from ..tables import RANDOM_SEED
 
 MIN_RATERS = 10  # per kind (members, residents); the cycle's setting, lower than the default 20
 MIN_SHOWN = 3
@@ -134,7 +136,7 @@ def _raters(community: Organisation, n: int, exclude: set[int]) -> list:
     return [_login(m, "pj") for m in members[:n]]
 
 
-def _submit_year(rng, cycle, secretaries, *, months: int, skip_for: int | None) -> dict:
+def _submit_year(cycle, secretaries, *, months: int, skip_for: int | None) -> dict:
     """Reflections for `months` months (two skipped by the secretary at index `skip_for`), a
     report for all but the last secretary, a practice result for the first three."""
     made: dict[str, list] = {"reflection": [], "report": [], "practice": []}
@@ -200,18 +202,18 @@ def _last_year(ctx: SeedContext, rng, secretaries, scorers, exclude) -> Assessme
         street=ctx.street,
         year=year,
         open_on=d(year, 1, 1),
-        rating_on=d(year, 12, 1),
-        review_on=d(year, 12, 15),
-        publicity_on=d(year + 1, 1, 5),
+        rating_on=d(year, 11, 1),
+        review_on=d(year, 11, 20),
+        publicity_on=d(year, 12, 10),
         min_raters=MIN_RATERS,
         min_ratings_shown=MIN_SHOWN,
     )
     services.advance(cycle, Phase.OPEN, actor=jiedao, reason="按年度安排启动考评", today=d(year, 1, 1))
-    made = _submit_year(rng, cycle, secretaries, months=12, skip_for=1)
-    services.advance(cycle, Phase.RATING, actor=jiedao, reason="进入述职评议阶段", today=d(year, 12, 1))
+    made = _submit_year(cycle, secretaries, months=12, skip_for=1)
+    services.advance(cycle, Phase.RATING, actor=jiedao, reason="进入述职评议阶段", today=d(year, 11, 1))
     _rate(rng, cycle, secretaries, members=RATERS, tickets=RATERS, few=FEW_RATERS, exclude=exclude)
     services.advance(
-        cycle, Phase.REVIEW, actor=jiedao, reason="评议结束，进入考评小组评分", today=d(year, 12, 15)
+        cycle, Phase.REVIEW, actor=jiedao, reason="评议结束，进入考评小组评分", today=d(year, 11, 20)
     )
     committee = Indicator.objects.filter(cycle=cycle, source=IndicatorSource.COMMITTEE).order_by(
         "order", "pk"
@@ -238,10 +240,8 @@ def _last_year(ctx: SeedContext, rng, secretaries, scorers, exclude) -> Assessme
         work.award(
             cycle, actor=jiedao, kind=kind, submission=made[key][0], reason="选题贴近实际，成效明显，予以推广"
         )
-    services.advance(
-        cycle, Phase.PUBLICITY, actor=jiedao, reason="评分完成，结果公示", today=d(year + 1, 1, 5)
-    )
-    services.advance(cycle, Phase.FINAL, actor=jiedao, reason="公示期满无异议", today=d(year + 1, 1, 20))
+    services.advance(cycle, Phase.PUBLICITY, actor=jiedao, reason="评分完成，结果公示", today=d(year, 12, 10))
+    services.advance(cycle, Phase.FINAL, actor=jiedao, reason="公示期满无异议", today=d(year, 12, 28))
     return cycle
 
 
@@ -262,7 +262,7 @@ def _this_year(ctx: SeedContext, rng, secretaries, exclude) -> AssessmentCycle:
     )
     services.advance(cycle, Phase.OPEN, actor=jiedao, reason="按年度安排启动考评")
     # Reflections up to last month (this month's may still come).
-    _submit_year(rng, cycle, secretaries, months=max(today.month - 1, 1), skip_for=2)
+    _submit_year(cycle, secretaries, months=max(today.month - 1, 1), skip_for=2)
     services.advance(cycle, Phase.RATING, actor=jiedao, reason="进入述职评议阶段")
     _rate(rng, cycle, secretaries, members=THIS_YEAR_RATERS, tickets=0, few=None, exclude=exclude)
     for community, _secretary in secretaries:
@@ -272,7 +272,6 @@ def _this_year(ctx: SeedContext, rng, secretaries, exclude) -> AssessmentCycle:
 
 def seed(ctx: SeedContext) -> None:
     rng = random.Random(RANDOM_SEED + 8)
-    assert ctx.street is not None and ctx.street.code == STREET_CODE
     secretaries = _secretaries(ctx.street)
     scorers = _street_scorers(ctx)
     # dangyuan is left to rate this year (and the demo logins are kept out of the raters).

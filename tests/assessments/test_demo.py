@@ -42,6 +42,9 @@ def demo(seeded, db):
 def test_last_years_cycle_is_final_with_results_and_published_awards(demo):
     cycle = AssessmentCycle.objects.get(year=timezone.localdate().year - 1)
     assert cycle.phase == Phase.FINAL
+    assert cycle.publicity_started_on.year == cycle.year  # 公示 legitimately over, last year
+    assert cycle.transitions.filter(actor__username="jiedao").count() == 5  # by hand, with reasons
+    assert not cycle.transitions.filter(reason="").exists()
     results = SecretaryResult.objects.filter(cycle=cycle)
     assert results.count() >= 4
     assert results.filter(recommended=True).count() == 3
