@@ -41,7 +41,7 @@ from assessments.models import (
     SubmissionKind,
 )
 from orgchart.cache import organisation_data_changed
-from orgchart.models import Member, Organisation, Tenure, current_tenure_q
+from orgchart.models import COMMUNITY_KINDS, Member, Organisation, Tenure, current_tenure_q
 
 from ..seed import SeedContext
 from ..tables import RANDOM_SEED
@@ -103,9 +103,9 @@ def _login(member: Member, prefix: str):
 def _secretaries(street: Organisation) -> list[tuple[Organisation, object]]:
     """(community, secretary's login) for each community of the street with a secretary in post."""
     found = []
-    communities = Organisation.objects.filter(path__startswith=street.path, depth=street.depth + 1).order_by(
-        "path"
-    )
+    communities = Organisation.objects.filter(
+        path__startswith=street.path, depth=street.depth + 1, kind__in=COMMUNITY_KINDS
+    ).order_by("path")
     for community in communities:
         secretary = ratings.secretary_of(community)
         if secretary is not None:
