@@ -65,7 +65,9 @@ def test_large_import_runs_on_the_worker_and_the_status_reports_succeeded(
     assert Member.objects.count() == before + LARGE
     job.refresh_from_db()
     assert job.attempts == 1 and job.processed_rows == LARGE
-    assert not job.file  # the upload (identity numbers) is deleted once done
+    # The upload (identity numbers) is deleted once done: after the finishing commit, so a status
+    # poll may see "finished" a moment before the file is gone.
+    assert wait_for(lambda: not ImportJob.objects.get(pk=job.pk).file, timeout=30)
     final_page = client.get(response.url).content.decode()
     assert 'id="job-errors"' not in final_page and 'id="job-refresh"' not in final_page
 
