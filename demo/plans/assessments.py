@@ -8,8 +8,10 @@ real street would use: the street secretary `jiedao` moves the phases by hand wi
 street post-holders score the committee indicators, the community secretaries submit their own
 work. Last year's phases are moved with `today` set to last year's dates, so its 公示 window is
 legitimately over when it becomes final (公示 from 10 December, five working days, final on the
-28th: all within last year, whatever today is). What the services stamp with the clock stays today's
-date: the transitions' `at`, the ratings' `created_on`, the committee scores' `scored_at`.
+28th: all within last year, whatever today is). What the services stamp with the clock (the
+transitions' `at`, submissions' `submitted_at`, ratings' `created_on`, tickets' `used_on`, committee
+scores' `scored_at`, awards' `decided_at`, the frozen results and the published result pages) is then
+moved to last year's matching day by `_backdate`, so the history reads as a year that happened.
 
 Not done: known demo ticket codes. ratings.generate_tickets draws codes at random and returns them
 once; there is no service to make a ticket from a given code, and writing a RatingTicket row with a
@@ -28,16 +30,24 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from wagtail.models import Page
 
 from assessments import ratings, services, work
 from assessments.models import (
     Answer,
     AssessmentCycle,
+    Award,
     AwardKind,
+    CommitteeScore,
     Indicator,
     IndicatorSource,
     Phase,
+    PhaseTransition,
+    Rating,
+    RatingTicket,
+    RatingTicketBatch,
     SecretaryResult,
+    Submission,
     SubmissionKind,
 )
 from orgchart.cache import organisation_data_changed
@@ -242,7 +252,47 @@ def _last_year(ctx: SeedContext, rng, secretaries, scorers, exclude) -> Assessme
         )
     services.advance(cycle, Phase.PUBLICITY, actor=jiedao, reason="评分完成，结果公示", today=d(year, 12, 10))
     services.advance(cycle, Phase.FINAL, actor=jiedao, reason="公示期满无异议", today=d(year, 12, 28))
+    _backdate(cycle)
     return cycle
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _backdate(cycle: AssessmentCycle) -> None:
+    """Last year's clock-stamped rows moved to the days they would have happened on."""
+    year = cycle.year
+    d = dt.date
+    phase_days = {
+        Phase.OPEN: d(year, 1, 1),
+        Phase.RATING: d(year, 11, 1),
+        Phase.REVIEW: d(year, 11, 20),
+        Phase.PUBLICITY: d(year, 12, 10),
+        Phase.FINAL: d(year, 12, 28),
+    }
+    for phase, day in phase_days.items():
+        PhaseTransition.objects.filter(cycle=cycle, to_phase=phase).update(at=_at(day, 9))
+    for month in range(1, 13):
+        # Reflections at the end of their month; other work in October, before rating opens.
+        Submission.objects.filter(cycle=cycle, month=month).update(submitted_at=_at(d(year, month, 25), 16))
+    Submission.objects.filter(cycle=cycle, month__isnull=True).update(submitted_at=_at(d(year, 10, 20), 16))
+    Rating.objects.filter(cycle=cycle).update(created_on=d(year, 11, 10))
+    RatingTicketBatch.objects.filter(cycle=cycle).update(created_at=_at(d(year, 10, 28)))
+    RatingTicket.objects.filter(batch__cycle=cycle, used_on__isnull=False).update(used_on=d(year, 11, 10))
+    CommitteeScore.objects.filter(cycle=cycle).update(scored_at=_at(d(year, 12, 1), 15))
+    Award.objects.filter(cycle=cycle).update(decided_at=_at(d(year, 12, 5), 15))
+    frozen = _at(phase_days[Phase.PUBLICITY], 9)
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(scores_frozen_at=frozen)
+    SecretaryResult.objects.filter(cycle=cycle).update(frozen_at=frozen)
+    published = _at(phase_days[Phase.FINAL], 9)
+    pages = Award.objects.filter(cycle=cycle, result_page__isnull=False).values_list(
+        "result_page_id", flat=True
+    )
+    Page.objects.filter(pk__in=list(pages)).update(
+        first_published_at=published, last_published_at=published, latest_revision_created_at=published
+    )
+    cycle.refresh_from_db()
 
 
 def _this_year(ctx: SeedContext, rng, secretaries, exclude) -> AssessmentCycle:

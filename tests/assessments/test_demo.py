@@ -53,6 +53,22 @@ def test_last_years_cycle_is_final_with_results_and_published_awards(demo):
     assert all(a.result_page is not None and a.result_page.live for a in awards)
 
 
+def test_last_years_history_is_dated_last_year(demo):
+    cycle = AssessmentCycle.objects.get(year=timezone.localdate().year - 1)
+    year = cycle.year
+    local_years = {timezone.localtime(at).year for at in cycle.transitions.values_list("at", flat=True)}
+    assert local_years == {year}
+    assert timezone.localtime(cycle.scores_frozen_at).year == year
+    assert {
+        timezone.localtime(at).year
+        for at in Submission.objects.filter(cycle=cycle).values_list("submitted_at", flat=True)
+    } == {year}
+    assert {d.year for d in Rating.objects.filter(cycle=cycle).values_list("created_on", flat=True)} == {year}
+    for award in Award.objects.filter(cycle=cycle).select_related("result_page"):
+        assert timezone.localtime(award.decided_at).year == year
+        assert timezone.localtime(award.result_page.first_published_at).year == year
+
+
 def test_last_years_ratings_are_valid_but_in_one_community(demo):
     cycle = AssessmentCycle.objects.get(year=timezone.localdate().year - 1)
     results = list(ratings.rating_results(cycle).values())
