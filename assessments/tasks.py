@@ -23,7 +23,9 @@ def advance_cycles(today: str | None = None) -> list[list]:
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=360)
 def remind_raters() -> int:
-    """Remind members who have not rated, once per member and cycle, while rating is open."""
+    """Remind members who have not rated, once per member and cycle, while rating is open. The
+    beat runs send_reminders (which includes this) since migration 0005; kept for messages
+    queued before it and to run the rating part alone."""
     from . import rating_reminders
 
     return rating_reminders.remind_raters()

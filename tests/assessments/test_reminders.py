@@ -4,10 +4,15 @@ killed half-way and re-run, and queries that do not grow with the street."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
+import polib
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -373,3 +378,22 @@ def test_one_hourly_schedule_sends_all_reminders(db):
 def test_the_task_acknowledges_late_and_has_time_limits():
     assert tasks.send_reminders.acks_late
     assert tasks.send_reminders.soft_time_limit < tasks.send_reminders.time_limit
+
+
+def test_every_reminder_text_has_its_chinese_in_the_fragment():
+    base = Path(django_settings.BASE_DIR)
+    tree = ast.parse((base / "assessments" / "reminders.py").read_text())
+    msgids = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_" and node.args
+    }
+    chinese = {e.msgid: e.msgstr for e in polib.pofile(str(base / "locale" / "pending" / "reminders.po"))}
+    assert len(msgids) == 8
+    for msgid in msgids:
+        assert chinese.get(msgid), msgid
+        assert set(_placeholders(msgid)) == set(_placeholders(chinese[msgid])), msgid
+
+
+def _placeholders(text: str) -> list[str]:
+    return re.findall(r"%\(\w+\)s", text)
