@@ -1,5 +1,6 @@
 """Reminders to members to rate their community's secretary while a cycle is in phase rating:
-exactly once per member and cycle, polled by the beat task `assessments.tasks.remind_raters`.
+exactly once per member and cycle, polled by the beat task `assessments.tasks.send_reminders`
+(`remind_raters` runs this part alone).
 
 Exactly once rests on the inbox: a person has at most one notification per cause (unique
 recipient + cause), and the cause is `assessment:<cycle>:rate`. Each run picks, in batches,

@@ -335,6 +335,15 @@ VOLUNTEERS_REMINDER_RUN_SECONDS = 240
 VOLUNTEERS_REMINDER_ITEM_DELAY = 0.0
 VOLUNTEERS_CANNOT_COME_MAX_AGE_HOURS = 15 * 24  # longer than the farthest reminder (two weeks)
 
+# Assessment reminders (assessments.reminders, beat task send_reminders, hourly): secretaries
+# hear of a missing monthly reflection from this day of the month, of a missing yearly report or
+# paper this many days before rating starts; the committee's last call comes this many days
+# before 公示 (scores freeze then); scheduled runs send only between these local hours [from, to).
+ASSESSMENTS_REFLECTION_REMINDER_DAY = 20
+ASSESSMENTS_REPORT_REMINDER_DAYS = 30
+ASSESSMENTS_COMMITTEE_LAST_CALL_DAYS = 3
+ASSESSMENTS_REMINDER_HOURS = (9, 20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

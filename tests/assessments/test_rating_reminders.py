@@ -30,4 +30,5 @@ def test_reminded_exactly_once(cycle, roles, django_capture_on_commit_callbacks)
 
 
 def test_schedule_registered(db):
-    assert PeriodicTask.objects.filter(task="assessments.tasks.remind_raters", enabled=True).exists()
+    # Since 0005 the one reminders task sends the rating reminders too (test_reminders.py).
+    assert PeriodicTask.objects.filter(task="assessments.tasks.send_reminders", enabled=True).exists()
