@@ -97,10 +97,13 @@ def answer_every_question(tab) -> None:
         group = tab.get_by_role("group", name=f"{number}. {question}")
         expect(group).to_be_visible()
         # All four answers are offered, each big enough to tap.
+        labels = {}
         for choice in ANSWERS:
-            label = group.locator("label", has_text=re.compile(rf"^\s*{choice}\s*$"))
-            thumb_sized(label, f"{question} {choice}")
-        group.get_by_label(answer, exact=True).check()
+            labels[choice] = group.locator("label", has_text=re.compile(rf"^\s*{choice}\s*$"))
+            thumb_sized(labels[choice], f"{question} {choice}")
+        # Tapped on the label's right half, away from the small radio circle itself.
+        box = labels[answer].bounding_box()
+        labels[answer].tap(position={"x": box["width"] * 0.75, "y": box["height"] / 2})
         expect(group.get_by_label(answer, exact=True)).to_be_checked()
 
 
@@ -136,6 +139,7 @@ def test_member_rates_their_community_secretary_once_on_a_phone(portal, browser,
     second = context.new_page()
     second.goto(portal.url + "/assessments/rate/")
     expect(second.get_by_role("button", name="提交评议")).to_be_visible()
+    member.bring_to_front()  # back to the first tab (a hidden tab's animation frames are throttled)
 
     # Submitting with a question left open is stopped by the browser: nothing is sent.
     submit = member.get_by_role("button", name="提交评议")
@@ -175,6 +179,7 @@ def test_member_rates_their_community_secretary_once_on_a_phone(portal, browser,
     screenshot(member, "04-member-already-rated")
 
     # And the form left open in the second tab, filled and sent: refused the same way.
+    second.bring_to_front()
     answer_every_question(second)
     second.get_by_role("button", name="提交评议").click()
     expect(second.get_by_role("alert")).to_have_text("您已参加本年度评议，不能重复评议。")
@@ -187,10 +192,8 @@ def test_member_rates_their_community_secretary_once_on_a_phone(portal, browser,
 # 2. A resident rates with a ticket ------------------------------------------------------------
 
 
-def codes_in(pdf: bytes) -> list[str]:
-    """The ticket codes printed on the sheet, as a person reads them off the paper."""
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return TICKET_CODE.findall(text)
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, street, roles):
@@ -216,8 +219,11 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
     assert download.suggested_filename == f"rating-tickets-{street['community1'].code}.pdf"
     pdf = download.path().read_bytes()
     assert pdf.startswith(b"%PDF")
-    codes = codes_in(pdf)
+    # The codes as a person reads them off the paper, and the address printed to type them in.
+    printed = pdf_text(pdf)
+    codes = TICKET_CODE.findall(printed)
     assert len(codes) == 3 and len(set(codes)) == 3, codes
+    assert f"{portal.url}/assessments/ticket/" in "".join(printed.split())  # wrapped lines rejoined
     assert RatingTicket.objects.filter(batch__community=street["community1"], used_on=None).count() == 3
     # The sheet is listed (the codes are not: they exist only on the paper).
     office.reload()
@@ -232,7 +238,7 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
     # A resident at the meeting opens the address on the ticket on their phone and types the
     # code as people do: lower case, a space instead of the dash.
     context, resident = phone(browser)
-    resident.goto(portal.url + "/assessments/ticket/")
+    resident.goto(portal.url + "/assessments/ticket/")  # the address printed on the ticket
     expect(resident.locator("h1")).to_have_text("凭评议票评议")
     field = resident.get_by_label("评议票上的票码")
     thumb_sized(field, "the code field")
