@@ -47,19 +47,32 @@ ANSWERS = ("好", "较好", "一般", "差")
 TICKET_CODE = re.compile(rf"[{TICKET_ALPHABET}]{{5}}-[{TICKET_ALPHABET}]{{5}}")
 
 
-def phone(browser):
-    """A phone: 375×740, touch, in Chinese."""
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+def _ready(context):
+    """Generous timeouts, and any Content Security Policy violation on any of its pages fails."""
     context.set_default_timeout(STEP)
     context.set_default_navigation_timeout(STEP)
+    violations: list[str] = []
+    context.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    context.csp_violations = violations
     return context, context.new_page()
+
+
+def phone(browser):
+    """A phone: 375×740, touch, in Chinese."""
+    return _ready(browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True))
 
 
 def desktop(browser):
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP, accept_downloads=True)
-    context.set_default_timeout(STEP)
-    context.set_default_navigation_timeout(STEP)
-    return context, context.new_page()
+    return _ready(browser.new_context(locale="zh-CN", viewport=DESKTOP, accept_downloads=True))
+
+
+def done(context) -> None:
+    """Close the browser context; no page it showed broke the Content Security Policy."""
+    violations = list(context.csp_violations)
+    context.close()
+    assert not violations, violations
 
 
 def fits_the_phone(tab, name: str) -> None:
@@ -186,7 +199,7 @@ def test_member_rates_their_community_secretary_once_on_a_phone(portal, browser,
     assert Rating.objects.count() == 1
     assert RatingAnswer.objects.count() == len(QUESTIONS)
     assert RatingParticipation.objects.filter(cycle=cycle).count() == 1
-    context.close()
+    done(context)
 
 
 # 2. A resident rates with a ticket ------------------------------------------------------------
@@ -233,7 +246,7 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
     expect(listed.locator("td").nth(1)).to_have_text("3")
     expect(office.locator("body")).not_to_contain_text(codes[0])
     screenshot(office, "01-office-ticket-sheets")
-    office_ctx.close()
+    done(office_ctx)
 
     # A resident at the meeting opens the address on the ticket on their phone and types the
     # code as people do: lower case, a space instead of the dash.
@@ -290,7 +303,7 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
     screenshot(resident, "06-resident-invalid-ticket")
     assert Rating.objects.count() == 1
     assert RatingTicket.objects.filter(used_on__isnull=False).count() == 1
-    context.close()
+    done(context)
 
 
 # 3. The street's score sheet and its export ---------------------------------------------------
@@ -426,7 +439,7 @@ def test_street_sorts_filters_and_exports_the_score_sheet(portal, browser, scree
     detail = list(book["指标"].iter_rows(values_only=True))
     assert len(detail) == 1 + 4 * cycle.indicators.count()
     assert {line[0] for line in detail[1:]} == set(names.values())
-    context.close()
+    done(context)
 
 
 def test_score_sheet_is_usable_on_a_phone(portal, browser, screenshot, street, roles):
@@ -462,4 +475,4 @@ def test_score_sheet_is_usable_on_a_phone(portal, browser, screenshot, street, r
     expect(office.get_by_label("排序方式")).to_have_value("name")
     fits_the_phone(office, "the filtered score sheet")
     screenshot(office, "02-office-sheet-phone-filtered")
-    context.close()
+    done(context)
