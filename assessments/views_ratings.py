@@ -91,13 +91,16 @@ def ticket_entry(request: HttpRequest) -> HttpResponse:
 
 
 def _no_referrer(view):
-    """The ticket's code is in the address: no link or resource followed from the page carries
-    it on in a Referer header."""
+    """The ticket's code is in the address: no link or resource of another site followed from the
+    page carries it on in a Referer header.
+
+    "same-origin", not "no-referrer": under "no-referrer" browsers send `Origin: null` with the
+    page's own form, which Django's CSRF check refuses (403), so no resident could rate."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped

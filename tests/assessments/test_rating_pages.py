@@ -63,7 +63,7 @@ def test_ticket_pages(client, rating, street):
     assert entry.status_code == 302 and entry.url == reverse("assessments:ticket", kwargs={"code": codes[0]})
     page = client.get(entry.url)
     assert page.status_code == 200 and "第1社区党委" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     done = client.post(entry.url, ANSWERS)
     assert done.status_code == 302
     assert client.post(entry.url, ANSWERS).status_code == 400
