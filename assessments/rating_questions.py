@@ -46,6 +46,8 @@ def _key(rows) -> list[tuple]:
 def changed(cycle: AssessmentCycle) -> bool:
     """Whether the questions held in memory (an admin form's edit) differ from the stored ones."""
     held = list(cycle.rating_questions.all())
+    if any(q.pk is None for q in held):
+        return True
     stored = list(RatingQuestion.objects.filter(cycle_id=cycle.pk))
     return _key(held) != _key(stored)
 
