@@ -325,7 +325,8 @@ def publish_awards(cycle: AssessmentCycle) -> list:
     }
     made = []
     awards = (
-        Award.objects.select_for_update()
+        # Lock the awards only: the attachment's join is an outer one, which PostgreSQL cannot lock.
+        Award.objects.select_for_update(of=("self",))
         .filter(cycle=cycle, result_page__isnull=True)
         .select_related("submission__secretary", "submission__community", "submission__attachment")
     )
