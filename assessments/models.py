@@ -684,9 +684,10 @@ class RaterKind(models.TextChoices):
 
 
 class RatingQuestion(models.Model):
-    """One question of a cycle's rating; the text is stored data the street may edit (Chinese)."""
+    """One question of a cycle's rating; the text is stored data the street may edit (Chinese),
+    inline on the cycle's admin form until rating starts (services.save_cycle)."""
 
-    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="rating_questions")
+    cycle = ParentalKey(AssessmentCycle, on_delete=models.CASCADE, related_name="rating_questions")
     code = models.SlugField(_("code"), max_length=32)
     text = models.CharField(_("question"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

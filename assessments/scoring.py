@@ -49,6 +49,7 @@ from . import evidence, ratings
 from .evidence import DEFAULT_TARGETS
 from .models import (
     AssessmentCycle,
+    Award,
     Band,
     CommitteeScore,
     Indicator,
@@ -129,6 +130,12 @@ def submissions_for_evidence(cycle: AssessmentCycle) -> list[evidence.Submission
         )
         found.append(evidence.Submission(user_id, kind, day, pk, title))
     return found
+
+
+def published_from_submissions():
+    """The ids of result pages published from awarded submissions, as a subquery (no query of
+    its own): the submission is the evidence, its page must not count again."""
+    return Award.objects.filter(result_page__isnull=False).values("result_page_id")
 
 
 # Computing ------------------------------------------------------------------------------------
@@ -218,6 +225,7 @@ def compute_scores(
         end,
         keys=sorted({i.automatic_key for i in auto}),
         submissions=submissions_for_evidence(cycle),
+        excluded_results=published_from_submissions(),
         targets=targets,
         today=today,
     )

@@ -22,13 +22,13 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import normalise
 
-from . import access, indicators, scoring, work, workdays
+from . import access, indicators, rating_questions, scoring, work, workdays
 from .models import (
     CYCLE_DATE_FIELDS,
     CYCLE_SETTINGS_FIELDS,
@@ -80,8 +80,10 @@ def create_cycle(*, actor, copy_from: AssessmentCycle | None = None, **fields: A
     cycle.save()
     if copy_from is not None:
         copy_indicators(copy_from, cycle, actor=actor)
+        rating_questions.copy_questions(copy_from, cycle)
     else:
         default_indicators(cycle)
+        rating_questions.default_questions(cycle)
     return cycle
 
 
@@ -89,7 +91,8 @@ def save_cycle(cycle: AssessmentCycle, *, actor) -> AssessmentCycle:
     """Save an existing cycle edited in the admin: its dates, settings and indicators (held in
     memory by modelcluster until now).
 
-    Refused once the scores froze, and when the indicators' weights do not add up. The row is
+    Refused once the scores froze, when the indicators' weights do not add up, and when the rating
+    questions changed after rating began (rating_questions.validate). The row is
     locked and only the editable fields are written, so an edit made on a page loaded before the
     scheduled task moved the cycle never moves it back (the phase and what the transitions set
     are read afresh under the lock).
@@ -118,7 +121,16 @@ def save_cycle(cycle: AssessmentCycle, *, actor) -> AssessmentCycle:
         cycle.scores_frozen_at = stored["scores_frozen_at"]
         cycle.full_clean()
         validate_indicators(cycle)
-        cycle.save(update_fields=[*EDITABLE_FIELDS, "updated_at", "indicators"])
+        fields = [*EDITABLE_FIELDS, "updated_at", "indicators"]
+        if rating_questions.changed(cycle):
+            rating_questions.validate(cycle, stored["phase"])
+            fields.append("rating_questions")
+        try:
+            with transaction.atomic():
+                cycle.save(update_fields=fields)
+        except IntegrityError:
+            # Two questions swapping codes meet the unique code on the way.
+            raise ValidationError(_("Two rating questions have the same code.")) from None
     return cycle
 
 

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from . import views, views_ratings
+from . import views, views_awards, views_ratings
 
 app_name = "assessments"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("sheet/<int:pk>/", views.sheet, name="sheet"),
     path("sheet/<int:pk>/export.xlsx", views.sheet_export, name="sheet_export"),
+    path("cycles/<int:pk>/awards/", views_awards.awards, name="awards"),
+    path("submissions/<int:pk>/", views_awards.submission_detail, name="submission"),
+    path("submissions/<int:pk>/attachment/", views_awards.attachment, name="submission-attachment"),
     path("rate/", views_ratings.rate, name="rate"),
     path("ticket/", views_ratings.ticket_entry, name="ticket-entry"),
     path("ticket/<str:code>/", views_ratings.ticket, name="ticket"),

@@ -21,13 +21,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from openpyxl import Workbook
 
 from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
-from . import access, charts, scoring, work
+from . import access, attachments, charts, scoring, work
 from .models import (
     AssessmentCycle,
     IndicatorType,
@@ -132,8 +133,18 @@ def _my_cycle(request: HttpRequest):
     return cycle, community, member
 
 
-@login_required
+@csrf_exempt
 def mine(request: HttpRequest) -> HttpResponse:
+    # The size limit's upload handler must be in place before anything reads the body, the CSRF
+    # check included: so the check runs inside (Django's "modifying upload handlers on the fly").
+    if request.method == "POST":
+        request.upload_handlers.insert(0, attachments.SizeLimitHandler(request))
+    return _mine(request)
+
+
+@csrf_protect
+@login_required
+def _mine(request: HttpRequest) -> HttpResponse:
     cycle, community, member = _my_cycle(request)
     errors: dict[str, list[str]] = {}
     form: dict[str, str] = {}
@@ -142,6 +153,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             raise Http404
         form = {k: request.POST.get(k, "") for k in ("kind", "month", "title", "body")}
         try:
+            if getattr(request, "attachment_too_large", False):
+                raise attachments.too_large()
             work.submit(
                 cycle,
                 actor=request.user,
@@ -149,6 +162,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 month=form["month"] or None,
                 title=form["title"],
                 body=form["body"],
+                upload=request.FILES.get("attachment"),
             )
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
@@ -181,6 +195,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "missing": missing,
             "kinds": SubmissionKind.choices,
             "months": range(1, 13),
+            "max_attachment": attachments.max_bytes(),
+            "accept": ",".join(f".{e}" for e in attachments.ALLOWED_EXTENSIONS),
             "can_submit": cycle is not None and cycle.phase in work.SUBMIT_PHASES,
             "errors": errors,
             "form": form,

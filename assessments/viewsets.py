@@ -1,5 +1,5 @@
-"""The assessment in the Wagtail admin: cycles (settings, indicators inline, phase history, the
-move to the next phase), objections during 公示 and the working-day calendar.
+"""The assessment in the Wagtail admin: cycles (settings, indicators and rating questions inline,
+phase history, the move to the next phase), objections during 公示 and the working-day calendar.
 
 Cycles are scoped by assessments.access (the street's post-holders; superusers all), other
 cycles answer 404; every write is a service call whose refusal is shown on the form.
@@ -322,6 +322,13 @@ class CycleViewSet(ScopedModelViewSet):
             ),
             MultiFieldPanel([FieldPanel(name) for name in SETTINGS_FIELDS], heading=gettext_lazy("Settings")),
             InlinePanel("indicators", heading=gettext_lazy("Indicators"), label=gettext_lazy("Indicator")),
+            InlinePanel(
+                "rating_questions",
+                heading=gettext_lazy("Rating questions"),
+                label=gettext_lazy("Rating question"),
+                help_text=gettext_lazy("Editable until rating starts; ratings answer these questions."),
+                panels=[FieldPanel("code"), FieldPanel("text"), FieldPanel("order")],
+            ),
         ],
         base_form_class=CycleEditForm,
     )

@@ -30,7 +30,7 @@ from core.text import normalise
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, PostTitle, Tenure
 
-from . import access, scoring
+from . import access, attachments, scoring
 from .models import (
     AssessmentCycle,
     Award,
@@ -109,8 +109,10 @@ def submit(
     body: str,
     month: int | None = None,
     attachment=None,
+    upload=None,
 ) -> Submission:
-    """A community secretary's own submission to `cycle`."""
+    """A community secretary's own submission to `cycle`; `upload`, an uploaded file, is checked
+    (attachments.check_upload) and stored as its attachment document, or nothing is written."""
     community = secretary_community(actor, cycle)
     if community is None:
         raise PermissionDenied(_("Only a community secretary of this street submits work here."))
@@ -132,6 +134,7 @@ def submit(
             raise ValidationError({"month": _("That month has not come yet.")})
     else:
         month = None
+    file_name = attachments.check_upload(upload) if upload is not None else None
     submission = Submission(
         cycle=cycle,
         secretary=actor,
@@ -142,13 +145,21 @@ def submit(
         body=body,
         attachment=attachment,
     )
+    stored = None
     try:
         with transaction.atomic():
+            if file_name is not None:
+                stored = attachments.store(upload, name=file_name, title=title, actor=actor)
+                submission.attachment = stored
             submission.save()
     except IntegrityError as error:
+        attachments.discard(stored)
         raise ValidationError(
             {"month": _("A study reflection for that month is already submitted.")}
         ) from error
+    except BaseException:
+        attachments.discard(stored)
+        raise
     return submission
 
 
@@ -256,6 +267,7 @@ def override(result: SecretaryResult, *, actor, field: str, value, reason: str) 
 
 
 def award(cycle: AssessmentCycle, *, actor, kind: str, submission: Submission, reason: str) -> Award:
+    """The committee's award of `kind` to `submission`, with a written reason, during review."""
     _check_manager(actor, cycle)
     if cycle.phase != Phase.REVIEW:
         raise ValidationError(_("Awards are decided during the review."))
@@ -269,6 +281,20 @@ def award(cycle: AssessmentCycle, *, actor, kind: str, submission: Submission, r
     return Award.objects.create(
         cycle=cycle, kind=kind, submission=submission, decided_by=actor, reason=reason
     )
+
+
+@transaction.atomic
+def withdraw_award(award_row: Award, *, actor) -> None:
+    """Take an award back during review. Awards are the committee's working decision until the
+    review ends and nothing public hangs on them yet (pages are made on final), so the row is
+    deleted; from 公示 on an award stands."""
+    cycle = award_row.cycle
+    _check_manager(actor, cycle)
+    locked = AssessmentCycle.objects.select_for_update().filter(pk=cycle.pk).values("phase").first()
+    if locked is None or locked["phase"] != Phase.REVIEW:
+        raise ValidationError(_("Awards can be withdrawn only during the review."))
+    if not Award.objects.filter(pk=award_row.pk, result_page__isnull=True).delete()[0]:
+        raise ValidationError(_("That award no longer exists."))
 
 
 def _section_for(submission: Submission):
@@ -299,9 +325,10 @@ def publish_awards(cycle: AssessmentCycle) -> list:
     }
     made = []
     awards = (
-        Award.objects.select_for_update()
+        # Lock the awards only: the attachment's join is an outer one, which PostgreSQL cannot lock.
+        Award.objects.select_for_update(of=("self",))
         .filter(cycle=cycle, result_page__isnull=True)
-        .select_related("submission__secretary", "submission__community")
+        .select_related("submission__secretary", "submission__community", "submission__attachment")
     )
     with transaction.atomic():
         done: dict[int, int] = dict(
@@ -317,12 +344,16 @@ def publish_awards(cycle: AssessmentCycle) -> list:
             parent, member = _section_for(sub)
             if parent is None:
                 continue
+            body = [("text", f"<p>{para}</p>") for para in _paragraphs(sub.body)]
+            if sub.attachment is not None:
+                _publish_document(sub.attachment, parent)
+                body.append(("document", {"document": sub.attachment, "title": sub.attachment.title}))
             page = ResultPage(
                 title=sub.title,
                 kind=kinds[sub.kind],
                 author=member,
                 summary=item.get_kind_display()[:300],
-                body=[("text", f"<p>{para}</p>") for para in _paragraphs(sub.body)],
+                body=body,
             )
             parent.add_child(instance=page)
             page.save_revision().publish()
@@ -330,6 +361,18 @@ def publish_awards(cycle: AssessmentCycle) -> list:
             done[sub.pk] = page.pk
             made.append(page)
     return made
+
+
+def _publish_document(document, section) -> None:
+    """Move a winning work's attachment from the attachments' private collection into the
+    collection of the section it is published in (its editors manage it from then); readers may
+    download it because the live page's body uses it (portal/documents.py)."""
+    from portal.sections import collection_of
+
+    target = collection_of(section.organisation) if section.organisation_id else None
+    if target is not None and document.collection_id != target.pk:
+        document.collection = target
+        document.save(update_fields=["collection"])
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -347,4 +390,5 @@ __all__ = [
     "score",
     "secretary_community",
     "submit",
+    "withdraw_award",
 ]

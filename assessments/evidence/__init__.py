@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.utils import timezone
 
@@ -74,6 +75,7 @@ def compute_all(
     *,
     keys: Iterable[str] | None = None,
     submissions: Iterable[Submission] = (),
+    excluded_results: Any = (),
     targets: Mapping[str, float | None] | None = None,
     today: dt.date | None = None,
 ) -> StreetEvidence:
@@ -83,7 +85,8 @@ def compute_all(
     Days after today are not judged (a running year counts its months up to today). Secretaries
     are keyed by user id; those without a login come in `without_login`. `submissions` are the
     secretaries' submitted reflections and reports (the assessments' Submission rows, read by the
-    caller); `targets` override DEFAULT_TARGETS' yearly targets.
+    caller); `excluded_results` are result page ids (or a subquery of them) not to count, the
+    pages published from those submissions; `targets` override DEFAULT_TARGETS' yearly targets.
     """
     keys = tuple(KEYS if keys is None else keys)
     unknown = [k for k in keys if k not in READERS]
@@ -103,6 +106,7 @@ def compute_all(
         stints=stints,
         today=today,
         submissions=list(submissions),
+        excluded_results=excluded_results,
         targets={**DEFAULT_TARGETS, **(targets or {})},
     )
     people: dict[int, SecretaryEvidence] = {}

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils import timezone
 
@@ -40,6 +40,9 @@ class EvidenceContext:
     stints: list[Stint]
     today: dt.date
     submissions: list[Submission] = field(default_factory=list)
+    # Result pages not to count (ids, or a subquery of them): the pages made from submissions,
+    # which count as the submission itself (scoring passes the awards' pages).
+    excluded_results: Any = ()
     targets: dict[str, float | None] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
 
     def by_member(self) -> dict[int, list[Stint]]:

@@ -8,7 +8,10 @@ Data sources (decided here; the next person must know):
 - A research report or paper is a published result page of kind report or paper the secretary is
   author of, or a submitted one. Submissions come in as `Submission` tuples (the context's
   `submissions`): the assessments.Submission model, when it exists, is read by the caller into
-  them, so this module does not depend on it.
+  them, so this module does not depend on it. A result page published from an awarded submission
+  (work.publish_awards) is that submission again: the caller names such pages in the context's
+  `excluded_results` and they are not counted a second time (in the cycle, nor in the year the
+  page went live).
 - A month counts for a secretary when they held the post for at least a day of it (a secretary
   who changed mid-month is judged on that month too); only months up to the day judged.
 Two queries for study_monthly and one for research_report, whatever the number of secretaries.
@@ -40,6 +43,7 @@ def _results(ctx: EvidenceContext, kinds) -> dict[int, list[EvidenceItem]]:
             Q(go_live_at__gte=start, go_live_at__lt=end)
             | Q(go_live_at__isnull=True, first_published_at__gte=start, first_published_at__lt=end)
         )
+        .exclude(pk__in=ctx.excluded_results)
         .values_list("pk", "author_id", "title", "kind", "go_live_at", "first_published_at")
         .order_by()
     )

@@ -231,6 +231,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "t
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.forms.DocumentForm"
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# Attachments of assessment submissions (assessments/attachments.py).
+ASSESSMENTS_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 

@@ -89,7 +89,31 @@ def _edit_form(cycle, **overrides):
                 f"indicators-{i}-DELETE": "",
             }
         )
+    data.update(rating_questions_form(cycle))
     data.update(overrides)
+    return data
+
+
+def rating_questions_form(cycle):
+    """The rating questions' inline formset as the edit page sends it, unchanged."""
+    questions = list(cycle.rating_questions.order_by("order", "pk"))
+    data = {
+        "rating_questions-TOTAL_FORMS": str(len(questions)),
+        "rating_questions-INITIAL_FORMS": str(len(questions)),
+        "rating_questions-MIN_NUM_FORMS": "0",
+        "rating_questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, q in enumerate(questions):
+        data.update(
+            {
+                f"rating_questions-{i}-id": str(q.pk),
+                f"rating_questions-{i}-code": q.code,
+                f"rating_questions-{i}-text": q.text,
+                f"rating_questions-{i}-order": str(q.order),
+                f"rating_questions-{i}-ORDER": str(i + 1),
+                f"rating_questions-{i}-DELETE": "",
+            }
+        )
     return data
 
 
