@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_ratings'),
+        ('assessments', '0005_reminders'),
     ]
 
     operations = [
