@@ -110,7 +110,7 @@ def published(street_org, phase: str, *, secretaries: int = 5, awards: int = 2, 
     ensure_site(street_org)
     cycle = make_cycle(street_org, year or timezone.localdate().year)
     results = add_results(cycle, street_org, secretaries)
-    SecretaryResult.objects.filter(pk=results[0].pk).update(band=Band.FAIL, vetoed=True)
+    SecretaryResult.objects.filter(pk__in=[r.pk for r in results[:1]]).update(band=Band.FAIL, vetoed=True)
     SecretaryResult.objects.filter(pk__in=[r.pk for r in results[1:4]]).update(recommended=True)
     SecretaryResult.objects.filter(pk__in=[r.pk for r in results[1:2]]).update(band=Band.EXCELLENT)
     add_awards(cycle, results, awards)
