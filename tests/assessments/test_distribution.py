@@ -81,6 +81,7 @@ def test_sheet_shows_both_charts_with_their_tables(client, sheet, roles):
         expected[cycle.band_names()[r.band]] += 1
     assert bands == expected
     assert sum(c.value for c in dist.totals.columns) == len(results)
+    assert [(c.label, c.axis_label) for c in dist.totals.columns][-2:] == [("80–89", "80"), ("90–100", "90")]
     html = response.content.decode()
     part = html.split('data-testid="distribution"')[1].split("</section>")[0]
     assert part.count('data-testid="column-chart"') == 2
