@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_awards, views_ratings
+from . import views, views_awards, views_public, views_ratings
 
 app_name = "assessments"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("ticket/<str:code>/", views_ratings.ticket, name="ticket"),
     path("thanks/", views_ratings.thanks, name="thanks"),
     path("tickets/", views_ratings.ticket_sheet, name="ticket-sheet"),
+    path("results/", views_public.results, name="results"),
+    path("results/<str:pk>/", views_public.result, name="result"),
+    path("publicity/<str:pk>/", views_public.publicity, name="publicity"),
 ]

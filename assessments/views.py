@@ -28,7 +28,8 @@ from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
-from . import access, attachments, charts, scoring, work
+from . import access, attachments, charts, my_scores, scoring, work
+from .distribution import distribution
 from .models import (
     AssessmentCycle,
     IndicatorType,
@@ -175,14 +176,7 @@ def _mine(request: HttpRequest) -> HttpResponse:
         submissions = list(
             Submission.objects.filter(cycle=cycle, secretary=request.user).order_by("-submitted_at")
         )
-        today = timezone.localdate()
-        if cycle.year == today.year and not any(
-            s.kind == SubmissionKind.REFLECTION and s.month == today.month for s in submissions
-        ):
-            missing.append(_("No study reflection submitted for this month yet."))
-        if row:
-            for line in row["lines"]:
-                missing.extend(line.get("missing", []))
+        missing = my_scores.missing(cycle, row, submissions, timezone.localdate())
     return render(
         request,
         "assessments/mine.html",
@@ -245,6 +239,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "band": band,
             "bands": list(cycle.band_names().items()),
             "sorts": SORTS,
+            "distribution": distribution(rows, names=cycle.band_names(), total_points=cycle.total_points),
         },
     )
 
