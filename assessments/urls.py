@@ -2,13 +2,20 @@
 
 from django.urls import path
 
-from . import views, views_ratings
+from . import views, views_committee, views_overrides, views_ratings
 
 app_name = "assessments"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("sheet/<int:pk>/", views.sheet, name="sheet"),
     path("sheet/<int:pk>/export.xlsx", views.sheet_export, name="sheet_export"),
+    path("sheet/<int:pk>/result/<int:result_pk>/", views_overrides.result, name="result"),
+    path("cycles/<int:pk>/committee/", views_committee.table, name="committee"),
+    path(
+        "cycles/<int:pk>/committee/<int:member_id>/",
+        views_committee.secretary,
+        name="committee-secretary",
+    ),
     path("rate/", views_ratings.rate, name="rate"),
     path("ticket/", views_ratings.ticket_entry, name="ticket-entry"),
     path("ticket/<str:code>/", views_ratings.ticket, name="ticket"),
