@@ -174,7 +174,10 @@ def score(
         raise ValidationError({"score": _("Enter a number.")}) from None
     if not value.is_finite() or value < 0 or value > indicator.weight:
         raise ValidationError(
-            {"score": _("The score is between 0 and %(weight)s.") % {"weight": indicator.weight.normalize()}}
+            {
+                "score": _("The score is between 0 and %(weight)s.")
+                % {"weight": f"{indicator.weight.normalize():f}"}
+            }
         )
     if value != value.quantize(scoring.CENT):  # stored in cents: refuse rather than round
         raise ValidationError({"score": _("At most two decimal places.")})
