@@ -234,7 +234,10 @@ def override(result: SecretaryResult, *, actor, field: str, value, reason: str) 
     result = SecretaryResult.objects.select_for_update().get(pk=result.pk)
     if field == "total":
         try:
-            new = Decimal(str(value).strip()).quantize(scoring.CENT)
+            new = Decimal(str(value).strip())
+            if not new.is_finite():  # NaN would fail the comparisons below
+                raise InvalidOperation
+            new = new.quantize(scoring.CENT)
         except (InvalidOperation, ValueError):
             raise ValidationError({"value": _("Enter a number.")}) from None
         if new < 0 or new > cycle.total_points:
