@@ -345,3 +345,29 @@ def test_menu_and_sheet_link_to_committee_scoring(client, setup, roles):
     client.force_login(roles["community_secretary"])
     home = client.get(reverse("wagtailadmin_home"))
     assert home.status_code == 200 and url not in home.content.decode()
+
+
+# Translations ---------------------------------------------------------------------------------
+
+
+def test_pending_translations_are_complete_and_keep_their_placeholders():
+    import re
+    from pathlib import Path
+
+    import polib
+    from django.conf import settings
+
+    path = Path(settings.BASE_DIR) / "locale" / "pending" / "committee.po"
+    entries = {e.msgid: e.msgstr for e in polib.pofile(str(path))}
+    for msgid in (
+        "Committee scoring",
+        "Secretaries you have not yet scored: %(n)s.",
+        "Enter at least one score with its comment.",
+        "At most two decimal places.",
+        "Choose yes or no.",
+        "%(reason)s (%(ratings)s of %(needed)s ratings)",
+        "Overrides",
+    ):
+        assert entries.get(msgid), msgid
+    for msgid, msgstr in entries.items():
+        assert msgstr and set(re.findall(r"%\(\w+\)s", msgid)) == set(re.findall(r"%\(\w+\)s", msgstr)), msgid
