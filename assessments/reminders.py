@@ -265,7 +265,7 @@ def remind_committee(cycle: AssessmentCycle, today: dt.date) -> int:
         return 0
     last_call = committee_last_call(cycle, today)
     cause = committee_cause(cycle, last_call)
-    url = reverse("assessments:sheet", args=[cycle.pk])
+    url = reverse("assessments:committee", args=[cycle.pk])
     freeze = cycle.publicity_on.isoformat()
     if last_call:
         summary = _(

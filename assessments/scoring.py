@@ -65,6 +65,12 @@ RECOMMENDED = 3
 DAYS_A_MONTH = 30
 
 RatingScores = Mapping[int, tuple[float | None, float | None]]
+RatingCounts = Mapping[int, tuple[int, int]]
+
+# Why a rating line scores nothing (Line.note): fewer ratings than cycle.min_ratings_shown (the
+# figure is withheld), or fewer than cycle.min_raters (shown, but not valid for the cycle).
+NOTE_HIDDEN = "hidden"
+NOTE_NOT_VALID = "not_valid"
 
 
 def _cents(value) -> Decimal:
@@ -99,17 +105,35 @@ def rank_key(total, harmonious, practical, learning, community_path: str) -> tup
 # The ratings hook -----------------------------------------------------------------------------
 
 
-def rating_scores_of(cycle: AssessmentCycle) -> dict[int, tuple[float | None, float | None]]:
-    """{community id: (members' satisfaction %, residents' %)} from assessments.ratings, None for
-    a kind of rating that is not valid for the cycle (fewer than cycle.min_raters raters)."""
+def rating_inputs(
+    cycle: AssessmentCycle,
+) -> tuple[dict[int, tuple[float | None, float | None]], dict[int, tuple[int, int]]]:
+    """({community id: (members' satisfaction %, residents' %)}, {community id: (members'
+    ratings, residents' ratings)}) from assessments.ratings (its three queries). A % is None for a
+    kind of rating that is not valid for the cycle (fewer than cycle.min_raters raters); the
+    counts say why (Line.note)."""
 
     def pct(kind) -> float | None:
         return float(kind.satisfaction) if kind.valid and kind.satisfaction is not None else None
 
-    return {
-        community_id: (pct(result.members), pct(result.residents))
-        for community_id, result in ratings.rating_results(cycle).items()
-    }
+    found = ratings.rating_results(cycle)
+    scores = {cid: (pct(r.members), pct(r.residents)) for cid, r in found.items()}
+    counts = {cid: (r.members.ratings, r.residents.ratings) for cid, r in found.items()}
+    return scores, counts
+
+
+def rating_scores_of(cycle: AssessmentCycle) -> dict[int, tuple[float | None, float | None]]:
+    """{community id: (members' satisfaction %, residents' %)}: rating_inputs' first half."""
+    return rating_inputs(cycle)[0]
+
+
+def rating_note(cycle: AssessmentCycle, ratings_count: int) -> str:
+    """Why a rating of `ratings_count` ratings scores nothing: NOTE_HIDDEN, NOTE_NOT_VALID or ""."""
+    if ratings_count < cycle.min_ratings_shown:
+        return NOTE_HIDDEN
+    if ratings_count < cycle.min_raters:
+        return NOTE_NOT_VALID
+    return ""
 
 
 # Submissions for the evidence ------------------------------------------------------------------
@@ -156,6 +180,10 @@ class Line:
     missing: list[str] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # Rating lines, when the ratings' counts were given: how many ratings of the kind, and why
+    # the line scores nothing (NOTE_HIDDEN / NOTE_NOT_VALID; "" when it counts).
+    ratings: int | None = None
+    note: str = ""
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -205,11 +233,14 @@ def compute_scores(
     cycle: AssessmentCycle,
     *,
     rating_scores: RatingScores | None = None,
+    rating_counts: RatingCounts | None = None,
     today: dt.date | None = None,
 ) -> list[Score]:
     """Every community secretary of the cycle's street over the cycle's year, scored and ranked
     (best first). `rating_scores`: {community id: (members' %, residents' %)}, None = not valid;
-    missing communities score 0 on ratings. The queries do not grow with the secretaries."""
+    missing communities score 0 on ratings. `rating_counts` ({community id: (members' ratings,
+    residents' ratings)}, from rating_inputs) fills the rating lines' `ratings` and `note`.
+    The queries do not grow with the secretaries."""
     rating_scores = rating_scores or {}
     indicators = list(Indicator.objects.filter(cycle=cycle).order_by("order", "pk"))
     auto = [i for i in indicators if i.source == IndicatorSource.AUTOMATIC]
@@ -296,6 +327,11 @@ def compute_scores(
                 if pct is not None:
                     line.value = float(pct)
                     line.points = _cents(Decimal(str(pct)) / 100 * weight)
+                if rating_counts is not None:
+                    counts = rating_counts.get(person.community_id, (0, 0))
+                    line.ratings = counts[position] if position < len(counts) else 0
+                    if pct is None:
+                        line.note = rating_note(cycle, line.ratings)
             lines.append(line)
         subtotals = {t: Decimal(0) for t in IndicatorType.values}
         for line in lines:
@@ -354,19 +390,21 @@ def freeze_scores(
     cycle: AssessmentCycle,
     *,
     rating_scores: RatingScores | None = None,
+    rating_counts: RatingCounts | None = None,
     today: dt.date | None = None,
 ) -> list[SecretaryResult]:
     """Store the cycle's results once. Called by services.advance as review ends. A cycle that
     already has results keeps them (idempotent, and a closed cycle never changes): run twice,
-    the second run writes nothing. `rating_scores` None reads rating_scores_of(cycle)."""
+    the second run writes nothing. `rating_scores` None reads rating_inputs(cycle) (scores and
+    counts)."""
     with transaction.atomic():
         AssessmentCycle.objects.select_for_update().filter(pk=cycle.pk).first()
         existing = list(SecretaryResult.objects.filter(cycle=cycle).order_by("rank"))
         if existing:
             return existing
         if rating_scores is None:
-            rating_scores = rating_scores_of(cycle)
-        scores = compute_scores(cycle, rating_scores=rating_scores, today=today)
+            rating_scores, rating_counts = rating_inputs(cycle)
+        scores = compute_scores(cycle, rating_scores=rating_scores, rating_counts=rating_counts, today=today)
         now = timezone.now()
         rows = [
             SecretaryResult(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_awards, views_public, views_ratings
+from . import views, views_awards, views_committee, views_overrides, views_public, views_ratings
 
 app_name = "assessments"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
     path("cycles/<int:pk>/awards/", views_awards.awards, name="awards"),
     path("submissions/<int:pk>/", views_awards.submission_detail, name="submission"),
     path("submissions/<int:pk>/attachment/", views_awards.attachment, name="submission-attachment"),
+    path("sheet/<int:pk>/result/<int:result_pk>/", views_overrides.result, name="sheet-result"),
+    path("cycles/<int:pk>/committee/", views_committee.table, name="committee"),
+    path(
+        "cycles/<int:pk>/committee/<int:member_id>/",
+        views_committee.secretary,
+        name="committee-secretary",
+    ),
     path("rate/", views_ratings.rate, name="rate"),
     path("ticket/", views_ratings.ticket_entry, name="ticket-entry"),
     path("ticket/<str:code>/", views_ratings.ticket, name="ticket"),

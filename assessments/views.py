@@ -28,7 +28,7 @@ from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
-from . import access, attachments, charts, my_scores, scoring, work
+from . import access, attachments, charts, my_scores, presentation, scoring, work
 from .distribution import distribution
 from .models import (
     AssessmentCycle,
@@ -51,6 +51,7 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
     if cycle.scores_frozen_at is not None or frozen.exists():
         return [
             {
+                "result_id": r.pk,
                 "member_id": r.member_id,
                 "name": r.name,
                 "community": r.community.name,
@@ -68,7 +69,8 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             }
             for r in frozen
         ], False
-    scores = scoring.compute_scores(cycle, rating_scores=scoring.rating_scores_of(cycle))
+    rating_scores, rating_counts = scoring.rating_inputs(cycle)
+    scores = scoring.compute_scores(cycle, rating_scores=rating_scores, rating_counts=rating_counts)
     communities = dict(
         Organisation.objects.filter(pk__in={s.community_id for s in scores}).values_list("pk", "name")
     )
@@ -172,6 +174,7 @@ def _mine(request: HttpRequest) -> HttpResponse:
     row, provisional, submissions, missing = None, False, [], []
     if cycle is not None:
         rows, provisional = _rows(cycle, member_id=member.pk)
+        presentation.with_rating_notes(cycle, rows)
         row = _with_radars(cycle, rows)[0] if rows else None
         submissions = list(
             Submission.objects.filter(cycle=cycle, secretary=request.user).order_by("-submitted_at")
@@ -227,6 +230,10 @@ def _sorted_filtered(
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _sheet_cycle(request, pk)
     rows, provisional = _rows(cycle)
+    presentation.with_rating_notes(cycle, rows)
+    trail = {} if provisional else presentation.override_trail(cycle)
+    for row in rows:
+        row["overrides"] = trail.get(row.get("result_id"), [])
     shown, sort, band = _sorted_filtered(request, _with_radars(cycle, rows))
     return render(
         request,
@@ -240,6 +247,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "bands": list(cycle.band_names().items()),
             "sorts": SORTS,
             "distribution": distribution(rows, names=cycle.band_names(), total_points=cycle.total_points),
+            "can_override": not provisional and cycle.phase == Phase.PUBLICITY,
         },
     )
 
@@ -248,8 +256,9 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 def sheet_export(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _sheet_cycle(request, pk)
     rows, provisional = _rows(cycle)
+    trail = {} if provisional else presentation.override_trail(cycle)
     return xlsx_response(
-        sheet_workbook(cycle, rows, provisional), f"考评-{cycle.street.name}-{cycle.year}.xlsx"
+        sheet_workbook(cycle, rows, provisional, trail), f"考评-{cycle.street.name}-{cycle.year}.xlsx"
     )
 
 
@@ -267,9 +276,16 @@ def _with_radars(cycle: AssessmentCycle, rows: list[dict[str, Any]]) -> list[dic
     return rows
 
 
-def sheet_workbook(cycle: AssessmentCycle, rows: list[dict[str, Any]], provisional: bool) -> bytes:
-    """Two sheets: one row per secretary (subtotals, total, band, rank, flags); one row per
-    secretary and indicator (value, points, evidence count, missing)."""
+def sheet_workbook(
+    cycle: AssessmentCycle,
+    rows: list[dict[str, Any]],
+    provisional: bool,
+    overrides: dict[int, list[dict[str, Any]]] | None = None,
+) -> bytes:
+    """Three sheets: one row per secretary (subtotals, total, band, rank, flags); one row per
+    secretary and indicator (value, points, evidence count, missing, why a rating scores nothing);
+    one row per committee override (presentation.override_trail: field, old, new, reason, by,
+    at)."""
     book = Workbook(write_only=True)
     summary = book.create_sheet(_("Scores"))
     summary.append(
@@ -343,7 +359,42 @@ def sheet_workbook(cycle: AssessmentCycle, rows: list[dict[str, Any]], provision
                         float(line["points"]),
                         line["weight"],
                         len(line.get("evidence", [])),
-                        "；".join(line.get("missing", [])),
+                        "；".join(
+                            [*line.get("missing", []), presentation.rating_note_text(cycle, line)]
+                        ).strip("；"),
+                    ],
+                )
+            )
+    changes = book.create_sheet(_("Overrides"))
+    changes.append(
+        safe_row(
+            changes,
+            [
+                _("Secretary"),
+                _("Community"),
+                _("Field"),
+                _("Old value"),
+                _("New value"),
+                _("Reason"),
+                _("By"),
+                _("At"),
+            ],
+        )
+    )
+    for r in rows:
+        for o in (overrides or {}).get(r.get("result_id"), []):
+            changes.append(
+                safe_row(
+                    changes,
+                    [
+                        r["name"],
+                        r["community"],
+                        str(o["field_label"]),
+                        o["old"],
+                        o["new"],
+                        o["reason"],
+                        o["by"],
+                        o["at"].strftime("%Y-%m-%d %H:%M"),
                     ],
                 )
             )

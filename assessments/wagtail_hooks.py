@@ -40,8 +40,15 @@ class StreetManagersMenuItem(MenuItem):
 class ScoreSheetMenuItem(StreetManagersMenuItem):
     """The score sheet of the latest cycle the user manages (the sheet is per cycle)."""
 
+    url_name = "assessments:sheet"
+
     def _latest(self, request):
-        return access.manageable_cycles(request.user).order_by("-year", "-pk").first()
+        # Read once a request, shared by the per-cycle items (sheet, committee scoring).
+        if not hasattr(request, "_assessments_latest_cycle"):
+            request._assessments_latest_cycle = (
+                access.manageable_cycles(request.user).order_by("-year", "-pk").first()
+            )
+        return request._assessments_latest_cycle
 
     def is_shown(self, request) -> bool:
         return super().is_shown(request) and self._latest(request) is not None
@@ -52,7 +59,7 @@ class ScoreSheetMenuItem(StreetManagersMenuItem):
         return LinkMenuItemComponent(
             self.name,
             self.label,
-            reverse("assessments:sheet", args=[cycle.pk]) if cycle else "",
+            reverse(self.url_name, args=[cycle.pk]) if cycle else "",
             icon_name=self.icon_name,
             classname=self.classname,
             attrs=self.attrs,
@@ -70,4 +77,17 @@ def register_ticket_sheet_menu_item():
 def register_score_sheet_menu_item():
     return ScoreSheetMenuItem(
         _("Score sheet"), "", name="assessment-score-sheet", icon_name="list-ol", order=168
+    )
+
+
+class CommitteeMenuItem(ScoreSheetMenuItem):
+    """Committee scoring of the latest cycle the user manages."""
+
+    url_name = "assessments:committee"
+
+
+@hooks.register("register_admin_menu_item")
+def register_committee_menu_item():
+    return CommitteeMenuItem(
+        _("Committee scoring"), "", name="assessment-committee", icon_name="edit", order=169
     )

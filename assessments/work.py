@@ -52,6 +52,8 @@ TITLE_MAX = 200
 BODY_MAX = 20000
 REASON_MAX = 2000
 OVERRIDE_FIELDS = ("total", "band", "recommended")
+# What a form or a caller may send for the recommendation; anything else is refused.
+RECOMMENDED_VALUES = {True: True, False: False, "1": True, "0": False}  # True == 1, False == 0
 # Which submission kinds each award may go to.
 AWARD_KINDS = {
     AwardKind.REFLECTION: (SubmissionKind.REFLECTION,),
@@ -183,8 +185,13 @@ def score(
         raise ValidationError({"score": _("Enter a number.")}) from None
     if not value.is_finite() or value < 0 or value > indicator.weight:
         raise ValidationError(
-            {"score": _("The score is between 0 and %(weight)s.") % {"weight": indicator.weight.normalize()}}
+            {
+                "score": _("The score is between 0 and %(weight)s.")
+                % {"weight": f"{indicator.weight.normalize():f}"}
+            }
         )
+    if value != value.quantize(scoring.CENT):  # stored in cents: refuse rather than round
+        raise ValidationError({"score": _("At most two decimal places.")})
     comment = _text(comment, "comment", REASON_MAX, _("A committee score needs a comment."))
     row, _created = CommitteeScore.objects.update_or_create(
         indicator=indicator,
@@ -238,7 +245,10 @@ def override(result: SecretaryResult, *, actor, field: str, value, reason: str) 
     result = SecretaryResult.objects.select_for_update().get(pk=result.pk)
     if field == "total":
         try:
-            new = Decimal(str(value).strip()).quantize(scoring.CENT)
+            new = Decimal(str(value).strip())
+            if not new.is_finite():  # NaN would fail the comparisons below
+                raise InvalidOperation
+            new = new.quantize(scoring.CENT)
         except (InvalidOperation, ValueError):
             raise ValidationError({"value": _("Enter a number.")}) from None
         if new < 0 or new > cycle.total_points:
@@ -250,7 +260,9 @@ def override(result: SecretaryResult, *, actor, field: str, value, reason: str) 
             raise ValidationError({"value": _("Choose a band.")})
         new = value
     else:
-        new = value in (True, "1", "true", "on", 1)
+        new = RECOMMENDED_VALUES.get(value) if isinstance(value, bool | int | str) else None
+        if new is None:
+            raise ValidationError({"value": _("Choose yes or no.")})
     old = getattr(result, field)
     if _as_text(old) == _as_text(new):
         raise ValidationError({"value": _("The new value is the same as the current one.")})

@@ -233,7 +233,8 @@ def test_committee_member_is_told_how_many_secretaries_they_have_not_scored(
     titles = dict(Notification.objects.filter(cause_key=cause).values_list("recipient_id", "title"))
     assert titles[partly.pk].startswith("2 secretaries not yet scored by you")
     assert titles[lazy.pk].startswith("3 secretaries not yet scored by you")
-    assert Notification.objects.get(cause_key=cause, recipient=lazy).url == f"/assessments/sheet/{cycle.pk}/"
+    url = Notification.objects.get(cause_key=cause, recipient=lazy).url
+    assert url == f"/assessments/cycles/{cycle.pk}/committee/"
 
 
 def test_committee_last_call_days_before_public_notice_to_those_still_behind(

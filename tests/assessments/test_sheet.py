@@ -70,7 +70,7 @@ def test_export_with_indicator_detail(client, setup, roles):
     response = client.get(f"/assessments/sheet/{cycle.pk}/export.xlsx")
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content))
-    scores, detail = book.worksheets
+    scores, detail, _overrides = book.worksheets
     assert scores.max_row == 1 + 3
     assert detail.max_row == 1 + 3 * cycle.indicators.count()
 
