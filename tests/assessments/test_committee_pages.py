@@ -350,15 +350,15 @@ def test_menu_and_sheet_link_to_committee_scoring(client, setup, roles):
 # Translations ---------------------------------------------------------------------------------
 
 
-def test_pending_translations_are_complete_and_keep_their_placeholders():
+def test_committee_translations_are_complete_and_keep_their_placeholders():
     import re
     from pathlib import Path
 
     import polib
     from django.conf import settings
 
-    path = Path(settings.BASE_DIR) / "locale" / "pending" / "committee.po"
-    entries = {e.msgid: e.msgstr for e in polib.pofile(str(path))}
+    path = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    entries = {e.msgid: e.msgstr for e in polib.pofile(str(path)) if not e.msgid_plural}
     for msgid in (
         "Committee scoring",
         "Secretaries you have not yet scored: %(n)s.",
@@ -370,4 +370,6 @@ def test_pending_translations_are_complete_and_keep_their_placeholders():
     ):
         assert entries.get(msgid), msgid
     for msgid, msgstr in entries.items():
+        if "%(" not in msgid:
+            continue
         assert msgstr and set(re.findall(r"%\(\w+\)s", msgid)) == set(re.findall(r"%\(\w+\)s", msgstr)), msgid
