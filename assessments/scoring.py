@@ -35,12 +35,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, JSONField, Value
 from django.utils import timezone
 
 from orgchart.models import Organisation
@@ -151,9 +151,21 @@ class Line:
     comments: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["points"] = str(self.points)
-        return data
+        # What dataclasses.asdict gives, without its deep copy of every evidence item (a third of
+        # freeze_scores at 1,000 secretaries): the items are fresh dicts made for this line.
+        return {
+            "indicator_id": self.indicator_id,
+            "name": self.name,
+            "type": self.type,
+            "source": self.source,
+            "weight": self.weight,
+            "value": self.value,
+            "points": str(self.points),
+            "target": self.target,
+            "missing": list(self.missing),
+            "evidence": [dict(item) for item in self.evidence],
+            "comments": list(self.comments),
+        }
 
 
 @dataclass
@@ -376,7 +388,10 @@ def freeze_scores(
                 recommended=s.recommended,
                 vetoed=s.vetoed,
                 capped=s.capped,
-                breakdown=[line.as_json() for line in s.lines],
+                # As an expression, so PostgreSQL's bulk insert binds each row's JSON as a plain
+                # parameter (escaped by libpq) rather than through UNNEST's text arrays, whose
+                # per-character escaping in Python took most of the time at 1,000 secretaries.
+                breakdown=Value([line.as_json() for line in s.lines], output_field=JSONField()),
                 frozen_at=now,
             )
             for s in scores

@@ -62,9 +62,7 @@ def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
             )
 
 
-def render_ticket_sheet(
-    *, title: str, community: str, codes: Sequence[str], entry_url: str
-) -> bytes:
+def render_ticket_sheet(*, title: str, community: str, codes: Sequence[str], entry_url: str) -> bytes:
     """The sheet's PDF bytes: one ticket per code."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)

@@ -93,7 +93,8 @@ def test_ticket_answers_without_rate_flag_only_show_questions(client, rating, st
 def test_ticket_bad_answers_keep_the_code_and_write_nothing(client, rating, street):
     _batch, codes = ratings.generate_tickets(rating, street["community1"], 1, actor=None)
     bad = client.post(
-        reverse("assessments:ticket-entry"), {**ANSWERS, "q_contact": "excellent", "code": codes[0], "rate": "1"}
+        reverse("assessments:ticket-entry"),
+        {**ANSWERS, "q_contact": "excellent", "code": codes[0], "rate": "1"},
     )
     assert bad.status_code == 400 and f'value="{codes[0]}"' in bad.content.decode()
     assert not Rating.objects.exists() and not RatingTicket.objects.filter(used_on__isnull=False).exists()
