@@ -27,7 +27,7 @@ from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
-from . import access, charts, scoring, work
+from . import access, charts, preview, scoring, work
 from .models import (
     AssessmentCycle,
     IndicatorType,
@@ -66,11 +66,21 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             }
             for r in frozen
         ], False
+    rows = preview.rows(cycle.pk, lambda: _preview_rows(cycle))
+    if member_id is not None:
+        rows = [row for row in rows if row["member_id"] == member_id]
+    # Copies: the callers add radars and sort; the cached rows stay as computed.
+    return [dict(row) for row in rows], True
+
+
+def _preview_rows(cycle: AssessmentCycle) -> list[dict[str, Any]]:
+    """Every secretary's live (provisional) scores as rows, best first (assessments.preview)."""
+    names = cycle.band_names()
     scores = scoring.compute_scores(cycle, rating_scores=scoring.rating_scores_of(cycle))
     communities = dict(
         Organisation.objects.filter(pk__in={s.community_id for s in scores}).values_list("pk", "name")
     )
-    rows = [
+    return [
         {
             "member_id": s.member_id,
             "name": s.name,
@@ -88,9 +98,7 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             "lines": [line.as_json() for line in s.lines],
         }
         for s in scores
-        if member_id is None or s.member_id == member_id
     ]
-    return rows, True
 
 
 # The secretary's page -------------------------------------------------------------------------
@@ -177,6 +185,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "community": community,
             "row": row,
             "provisional": provisional,
+            "computed_at": preview.computed_at(cycle.pk) if provisional else None,
             "submissions": submissions,
             "missing": missing,
             "kinds": SubmissionKind.choices,
@@ -225,6 +234,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "rows": shown,
             "provisional": provisional,
+            "computed_at": preview.computed_at(cycle.pk) if provisional else None,
             "sort": sort,
             "band": band,
             "bands": list(cycle.band_names().items()),
