@@ -55,15 +55,47 @@ def _keys(cycle_id: int) -> tuple[str, str]:
     return base, base + ":at"
 
 
-def rows(cycle_id: int, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The cycle's preview rows from the cache, else `compute()`d and stored."""
+def _fill(cycle_id: int, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Compute the full rows and store them: the summary (rows without their lines: the sheet's
+    page needs none, and lines are most of a row's size — ~17 kB of evidence and missing texts
+    per secretary) under the cycle's key, each full row under its member."""
     key, at_key = _keys(cycle_id)
-    found = cache.get(key)
-    if found is None:
-        started = timezone.now()  # the figures are those of the data read from here on
-        found = compute()
-        cache.set_many({key: found, at_key: started}, PREVIEW_SECONDS)
-    return found
+    started = timezone.now()  # the figures are those of the data read from here on
+    full = compute()
+    entries: dict[str, Any] = {key: [{**row, "lines": []} for row in full], at_key: started}
+    entries.update({f"{key}:member:{row['member_id']}": row for row in full})
+    cache.set_many(entries, PREVIEW_SECONDS)
+    return full
+
+
+def rows(
+    cycle_id: int, compute: Callable[[], list[dict[str, Any]]], *, lines: bool = True
+) -> list[dict[str, Any]]:
+    """The cycle's preview rows, best first, from the cache, else `compute()`d and stored.
+    `lines=False`: the summary, each row's lines left empty (one small cache read)."""
+    key, _at_key = _keys(cycle_id)
+    summary = cache.get(key)
+    if summary is not None and not lines:
+        return summary
+    if summary is not None:
+        keys = [f"{key}:member:{row['member_id']}" for row in summary]
+        found = cache.get_many(keys)
+        if len(found) == len(keys):
+            return [found[k] for k in keys]
+    full = _fill(cycle_id, compute)
+    return full if lines else [{**row, "lines": []} for row in full]
+
+
+def member_row(
+    cycle_id: int, member_id: int, compute: Callable[[], list[dict[str, Any]]]
+) -> dict[str, Any] | None:
+    """One secretary's full preview row (lines with evidence), None if not scored."""
+    key, _at_key = _keys(cycle_id)
+    if cache.get(key) is not None:  # the preview is cached: the member's row is, unless evicted
+        found = cache.get(f"{key}:member:{member_id}")
+        if found is not None:
+            return found
+    return next((row for row in _fill(cycle_id, compute) if row["member_id"] == member_id), None)
 
 
 def computed_at(cycle_id: int) -> dt.datetime | None:

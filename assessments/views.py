@@ -40,8 +40,11 @@ from .models import (
 SORTS = ("rank", "name", "community", "learning", "practical", "harmonious", "total")
 
 
-def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """The cycle's results as plain rows (best first) and whether they are provisional."""
+def _rows(
+    cycle: AssessmentCycle, *, member_id: int | None = None, lines: bool = True
+) -> tuple[list[dict[str, Any]], bool]:
+    """The cycle's results as plain rows (best first) and whether they are provisional.
+    `lines=False`: a provisional row's lines may be left empty (the sheet's page shows none)."""
     names = cycle.band_names()
     frozen = SecretaryResult.objects.filter(cycle=cycle).select_related("community").order_by("rank")
     if member_id is not None:
@@ -66,11 +69,10 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             }
             for r in frozen
         ], False
-    rows = preview.rows(cycle.pk, lambda: _preview_rows(cycle))
     if member_id is not None:
-        rows = [row for row in rows if row["member_id"] == member_id]
-    # Copies: the callers add radars and sort; the cached rows stay as computed.
-    return [dict(row) for row in rows], True
+        row = preview.member_row(cycle.pk, member_id, lambda: _preview_rows(cycle))
+        return ([row] if row is not None else []), True
+    return preview.rows(cycle.pk, lambda: _preview_rows(cycle), lines=lines), True
 
 
 def _preview_rows(cycle: AssessmentCycle) -> list[dict[str, Any]]:
@@ -89,7 +91,7 @@ def _preview_rows(cycle: AssessmentCycle) -> list[dict[str, Any]]:
             "practical": s.subtotals[IndicatorType.PRACTICAL],
             "harmonious": s.subtotals[IndicatorType.HARMONIOUS],
             "total": s.total,
-            "band": s.band,
+            "band": str(s.band),  # a plain string, as in frozen rows (and lighter to cache)
             "band_name": names.get(s.band, s.band),
             "rank": s.rank,
             "recommended": s.recommended,
@@ -225,7 +227,7 @@ def _sorted_filtered(
 @login_required
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _sheet_cycle(request, pk)
-    rows, provisional = _rows(cycle)
+    rows, provisional = _rows(cycle, lines=False)
     shown, sort, band = _sorted_filtered(request, _with_radars(cycle, rows))
     return render(
         request,

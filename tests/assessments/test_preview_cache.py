@@ -144,3 +144,19 @@ def test_preview_round_trips_through_redis(client, setup, roles):
         assert [r["total"] for r in second.context["rows"]] == [r["total"] for r in first.context["rows"]]
         assert second.context["computed_at"] is not None
         preview.scores_changed(setup["cycle"].pk)
+
+
+def test_export_after_a_cached_sheet_view_has_every_indicator_line(client, setup, roles):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(roles["street_secretary"])
+    url = f"/assessments/sheet/{setup['cycle'].pk}/"
+    assert client.get(url).context["rows"][0]["lines"] == []  # the page's summary
+    book = load_workbook(BytesIO(client.get(url + "export.xlsx").content))
+    detail = list(book.worksheets[1].iter_rows(values_only=True))
+    assert len(detail) == 1 + 3 * len(setup["ind"])  # header + a line per secretary and indicator
+    client.force_login(roles["community_secretary"])
+    row = client.get("/assessments/mine/").context["row"]
+    assert len(row["lines"]) == len(setup["ind"])
