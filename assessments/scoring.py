@@ -33,10 +33,8 @@ ratings piece in.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -49,6 +47,7 @@ from orgchart.models import Organisation
 
 from . import evidence, ratings
 from .evidence import DEFAULT_TARGETS
+from .gcpause import without_gc_passes
 from .models import (
     AssessmentCycle,
     Band,
@@ -208,22 +207,6 @@ def _evidence_json(items) -> list[dict[str, Any]]:
     ]
 
 
-@contextmanager
-def _without_gc_passes():
-    """Scoring a street allocates hundreds of thousands of small objects (evidence items, lines)
-    that all live until the end: the cyclic collector's passes over them, triggered by every 700
-    allocations, took half of compute_scores at 1,000 secretaries (bench/README.md). Nothing
-    made here needs collecting meanwhile; the collector runs as usual afterwards. Process-wide:
-    another thread's collections wait too, for the few seconds of a scoring."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def compute_scores(
     cycle: AssessmentCycle,
     *,
@@ -233,7 +216,7 @@ def compute_scores(
     """Every community secretary of the cycle's street over the cycle's year, scored and ranked
     (best first). `rating_scores`: {community id: (members' %, residents' %)}, None = not valid;
     missing communities score 0 on ratings. The queries do not grow with the secretaries."""
-    with _without_gc_passes():
+    with without_gc_passes():
         return _compute_scores(cycle, rating_scores=rating_scores, today=today)
 
 
@@ -391,7 +374,7 @@ def freeze_scores(
     """Store the cycle's results once. Called by services.advance as review ends. A cycle that
     already has results keeps them (idempotent, and a closed cycle never changes): run twice,
     the second run writes nothing. `rating_scores` None reads rating_scores_of(cycle)."""
-    with transaction.atomic(), _without_gc_passes():
+    with transaction.atomic(), without_gc_passes():
         AssessmentCycle.objects.select_for_update().filter(pk=cycle.pk).first()
         existing = list(SecretaryResult.objects.filter(cycle=cycle).order_by("rank"))
         if existing:
