@@ -53,6 +53,7 @@ bench: migrate
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/assessment_scoring.py
 	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/python bench/signups.py; \
 	else echo "bench/signups.py skipped: it measures concurrent writers, set DATABASE_URL to PostgreSQL"; fi
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -115,6 +116,12 @@ def _first_of(year: int, month: int) -> dt.date:
 
 def periods(kind: str, year: int, as_of: dt.date) -> list[PeriodSpan]:
     """The periods of `kind` in `year` that have started by `as_of`."""
+    return list(_periods(kind, year, as_of))
+
+
+@functools.lru_cache(maxsize=256)
+def _periods(kind: str, year: int, as_of: dt.date) -> tuple[PeriodSpan, ...]:
+    # The same few calendars for every branch and requirement (spans are frozen: shared safely).
     if kind == Period.MONTH:
         spans = [PeriodSpan(kind, year, m, _first_of(year, m), _first_of(year, m + 1)) for m in range(1, 13)]
     elif kind == Period.QUARTER:
@@ -124,7 +131,7 @@ def periods(kind: str, year: int, as_of: dt.date) -> list[PeriodSpan]:
         ]
     else:
         spans = [PeriodSpan(kind, year, 1, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))]
-    return [span for span in spans if span.start <= as_of]
+    return tuple(span for span in spans if span.start <= as_of)
 
 
 def year_bounds(year: int, as_of: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -6,3 +6,8 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("三型 secretary assessment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,6 +1,10 @@
 """The printable sheet of rating tickets (评议票): A4, ten tickets a page in two columns, each
 with its community, the code, a QR code of the ticket's rating address, and dashed cut lines.
 
+The QR code holds the entry address with the code as its #fragment (`qr_payload`): browsers do
+not send a fragment to the server, so the code never appears in a request line or an access log;
+the entry page's script (static/assessments/ticket.js) puts it into the form, which POSTs it.
+
 Drawn with fpdf2 and the committed CJK font of volunteers.certificates (embedded, subset).
 The codes exist in clear only in this PDF: it is made once, when the tickets are generated.
 """
@@ -8,7 +12,7 @@ The codes exist in clear only in this PDF: it is made once, when the tickets are
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import segno
 from django.utils.translation import gettext as _
@@ -35,6 +39,11 @@ def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}" if len(code) == 10 else code
 
 
+def qr_payload(entry_url: str, code: str) -> str:
+    """What a ticket's QR code holds: the entry address, the code only in its #fragment."""
+    return f"{entry_url.split('#', 1)[0]}#{code}"
+
+
 def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     matrix = [list(row) for row in segno.make(url, error="m", micro=False).matrix]
     module = size / len(matrix)
@@ -53,9 +62,7 @@ def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
             )
 
 
-def render_ticket_sheet(
-    *, title: str, community: str, codes: Sequence[str], url_for: Callable[[str], str], entry_url: str
-) -> bytes:
+def render_ticket_sheet(*, title: str, community: str, codes: Sequence[str], entry_url: str) -> bytes:
     """The sheet's PDF bytes: one ticket per code."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
@@ -92,7 +99,7 @@ def render_ticket_sheet(
                 % {"url": entry_url}
             ),
         )
-        _qr(pdf, url_for(code), x + CELL_W - QR_SIZE - PAD, y + PAD, QR_SIZE)
+        _qr(pdf, qr_payload(entry_url, code), x + CELL_W - QR_SIZE - PAD, y + PAD, QR_SIZE)
     if not codes:
         pdf.add_page()
     return bytes(pdf.output())

@@ -28,7 +28,7 @@ from core.spreadsheets import safe_row, xlsx_response
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind, PostTitle, Tenure
 
-from . import access, attachments, charts, my_scores, presentation, scoring, work
+from . import access, attachments, charts, my_scores, presentation, preview, scoring, work
 from .distribution import distribution
 from .models import (
     AssessmentCycle,
@@ -42,8 +42,11 @@ from .models import (
 SORTS = ("rank", "name", "community", "learning", "practical", "harmonious", "total")
 
 
-def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """The cycle's results as plain rows (best first) and whether they are provisional."""
+def _rows(
+    cycle: AssessmentCycle, *, member_id: int | None = None, lines: bool = True
+) -> tuple[list[dict[str, Any]], bool]:
+    """The cycle's results as plain rows (best first) and whether they are provisional.
+    `lines=False`: a provisional row's lines may be left empty (the sheet's page shows none)."""
     names = cycle.band_names()
     frozen = SecretaryResult.objects.filter(cycle=cycle).select_related("community").order_by("rank")
     if member_id is not None:
@@ -69,12 +72,21 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             }
             for r in frozen
         ], False
+    if member_id is not None:
+        row = preview.member_row(cycle.pk, member_id, lambda: _preview_rows(cycle))
+        return ([row] if row is not None else []), True
+    return preview.rows(cycle.pk, lambda: _preview_rows(cycle), lines=lines), True
+
+
+def _preview_rows(cycle: AssessmentCycle) -> list[dict[str, Any]]:
+    """Every secretary's live (provisional) scores as rows, best first (assessments.preview)."""
+    names = cycle.band_names()
     rating_scores, rating_counts = scoring.rating_inputs(cycle)
     scores = scoring.compute_scores(cycle, rating_scores=rating_scores, rating_counts=rating_counts)
     communities = dict(
         Organisation.objects.filter(pk__in={s.community_id for s in scores}).values_list("pk", "name")
     )
-    rows = [
+    return [
         {
             "member_id": s.member_id,
             "name": s.name,
@@ -83,7 +95,7 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             "practical": s.subtotals[IndicatorType.PRACTICAL],
             "harmonious": s.subtotals[IndicatorType.HARMONIOUS],
             "total": s.total,
-            "band": s.band,
+            "band": str(s.band),  # a plain string, as in frozen rows (and lighter to cache)
             "band_name": names.get(s.band, s.band),
             "rank": s.rank,
             "recommended": s.recommended,
@@ -92,9 +104,7 @@ def _rows(cycle: AssessmentCycle, *, member_id: int | None = None) -> tuple[list
             "lines": [line.as_json() for line in s.lines],
         }
         for s in scores
-        if member_id is None or s.member_id == member_id
     ]
-    return rows, True
 
 
 # The secretary's page -------------------------------------------------------------------------
@@ -188,6 +198,7 @@ def _mine(request: HttpRequest) -> HttpResponse:
             "community": community,
             "row": row,
             "provisional": provisional,
+            "computed_at": preview.computed_at(cycle.pk) if provisional else None,
             "submissions": submissions,
             "missing": missing,
             "kinds": SubmissionKind.choices,
@@ -229,7 +240,7 @@ def _sorted_filtered(
 @login_required
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _sheet_cycle(request, pk)
-    rows, provisional = _rows(cycle)
+    rows, provisional = _rows(cycle, lines=False)
     presentation.with_rating_notes(cycle, rows)
     trail = {} if provisional else presentation.override_trail(cycle)
     for row in rows:
@@ -242,6 +253,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "rows": shown,
             "provisional": provisional,
+            "computed_at": preview.computed_at(cycle.pk) if provisional else None,
             "sort": sort,
             "band": band,
             "bands": list(cycle.band_names().items()),

@@ -1,5 +1,6 @@
 """Rating pages (phone first): a member rates their community's secretary; a resident rates with
-a rating ticket (评议票) typed in or opened from its QR code; a thank-you page.
+a rating ticket (评议票) typed in or opened from its QR code (the code in the address's #fragment,
+never in its path or query: see ticket_entry); a thank-you page.
 
 Refusals come from assessments.ratings in Chinese; nothing is written on a refusal. Ticket code
 checks are rate-limited per client address (core.ratelimit), so codes cannot be tried in bulk.
@@ -74,25 +75,9 @@ def _too_many(request: HttpRequest) -> bool:
     )
 
 
-@never_cache
-def ticket_entry(request: HttpRequest) -> HttpResponse:
-    """Type in the code of a rating ticket."""
-    if request.method == "POST":
-        code = ratings.normalise_code(request.POST.get("code", ""))
-        if code.isascii() and code.isalnum():
-            return redirect(reverse("assessments:ticket", kwargs={"code": code}))
-        return render(
-            request,
-            "assessments/ticket_entry.html",
-            {"refusal": ratings.invalid_ticket().messages[0]},
-            status=400,
-        )
-    return render(request, "assessments/ticket_entry.html", {})
-
-
 def _no_referrer(view):
-    """The ticket's code is in the address: no link or resource of another site followed from the
-    page carries it on in a Referer header.
+    """No link or resource followed from a ticket page carries its address on in a Referer
+    header to another site (the old path form of the address holds the code).
 
     "same-origin", not "no-referrer": under "no-referrer" browsers send `Origin: null` with the
     page's own form, which Django's CSRF check refuses (403), so no resident could rate."""
@@ -106,31 +91,57 @@ def _no_referrer(view):
     return wrapped
 
 
-@_no_referrer
-@never_cache
-def ticket(request: HttpRequest, code: str) -> HttpResponse:
-    """Rate with a ticket: its community's secretary and the questions."""
-    if _too_many(request):
-        return render(
-            request,
-            "assessments/ticket_entry.html",
-            {"refusal": _("Too many attempts from your network; please try again in an hour.")},
-            status=429,
-        )
+def _too_many_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/ticket_entry.html",
+        {"refusal": _("Too many attempts from your network; please try again in an hour.")},
+        status=429,
+    )
+
+
+def _ticket_step(request: HttpRequest, code: str) -> HttpResponse:
+    """Check the ticket `code`; show its questions, or, when the answers came with it, rate."""
     try:
         target = ratings.ticket_target(code)
     except ratings.RatingRefused as exc:
         return render(request, "assessments/ticket_entry.html", {"refusal": exc.messages[0]}, status=400)
-    if request.method == "POST":
+    code = ratings.normalise_code(code)
+    if request.method == "POST" and request.POST.get("rate"):
         answers = _answers_from(request, target.questions)
         try:
             ratings.rate_with_ticket(code, answers)
         except ratings.RatingRefused as exc:
-            return render(
-                request, "assessments/rate.html", _context(target, exc.messages[0], answers), status=400
-            )
+            context = {**_context(target, exc.messages[0], answers), "ticket_code": code}
+            return render(request, "assessments/rate.html", context, status=400)
         return redirect("assessments:thanks")
-    return render(request, "assessments/rate.html", _context(target))
+    return render(request, "assessments/rate.html", {**_context(target), "ticket_code": code})
+
+
+@_no_referrer
+@never_cache
+def ticket_entry(request: HttpRequest) -> HttpResponse:
+    """Rate with a ticket, the code never in the address (so never in a web server's access log):
+    typed in, or filled in from the QR code's #fragment by assessments/ticket.js (a fragment is
+    not sent to the server), and POSTed — first alone (the questions come back with the code in a
+    hidden field), then with the answers."""
+    if request.method != "POST":
+        return render(request, "assessments/ticket_entry.html", {})
+    if _too_many(request):
+        return _too_many_page(request)
+    return _ticket_step(request, request.POST.get("code", ""))
+
+
+@_no_referrer
+@never_cache
+def ticket(request: HttpRequest, code: str) -> HttpResponse:
+    """The old address with the code in its path, which sheets printed before the fragment form
+    point to: still answered, or residents holding those sheets could not rate (their scan has
+    already put the code in the log; no answer of ours can take it out). Its form posts to the
+    entry address, so the answers' request does not repeat it. New sheets never point here."""
+    if _too_many(request):
+        return _too_many_page(request)
+    return _ticket_step(request, code)
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
@@ -192,9 +203,6 @@ def ticket_sheet(request: HttpRequest) -> HttpResponse:
                     title=str(cycle),
                     community=community.name,
                     codes=codes,
-                    url_for=lambda code: request.build_absolute_uri(
-                        reverse("assessments:ticket", kwargs={"code": code})
-                    ),
                     entry_url=request.build_absolute_uri(reverse("assessments:ticket-entry")),
                 )
                 response = HttpResponse(pdf, content_type="application/pdf")

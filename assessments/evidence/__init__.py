@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from orgchart.models import Organisation
 
+from ..gcpause import without_gc_passes
 from .activities import activities_organised, research_visits
 from .context import DEFAULT_TARGETS, EvidenceContext
 from .hours import volunteer_hours
@@ -120,9 +121,10 @@ def compute_all(
             stints=mine,
         )
     if people:
-        for key in keys:
-            for member_id, figure in READERS[key](ctx).items():
-                people[member_id].figures[key] = figure
+        with without_gc_passes():  # ~a million long-lived small objects at 1,000 secretaries
+            for key in keys:
+                for member_id, figure in READERS[key](ctx).items():
+                    people[member_id].figures[key] = figure
     return StreetEvidence(
         start=start,
         end=end,

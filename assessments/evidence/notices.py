@@ -10,7 +10,9 @@ they were on the day of publication. Four queries whatever the number of secreta
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
+from itertools import accumulate
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -46,6 +48,24 @@ def _within(counts: dict[str, int], roots: tuple[str, ...]) -> int:
     return sum(n for path, n in counts.items() if path_within(path, roots))
 
 
+class _SubtreeSums:
+    """Sums of per-path counts over subtrees by binary search in the sorted paths: the street's
+    member counts are summed for every notice (at 1,000 communities a scan of every path per notice
+    was 300,000 prefix tests). `roots` are compressed (disjoint) subtrees."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.paths = sorted(counts)
+        self.prefix = list(accumulate((counts[p] for p in self.paths), initial=0))
+
+    def within(self, roots: tuple[str, ...]) -> int:
+        total = 0
+        for root in roots:
+            # Path steps use 0-9A-Z, all below "~": the subtree of root is [root, root + "~").
+            lo, hi = bisect_left(self.paths, root), bisect_left(self.paths, root + "~")
+            total += self.prefix[hi] - self.prefix[lo]
+        return total
+
+
 def notices_read(ctx: EvidenceContext) -> dict[int, Figure]:
     """{member id: share of the audience of their community's notices that read them}."""
     notices = _notices(ctx)
@@ -74,9 +94,10 @@ def notices_read(ctx: EvidenceContext) -> dict[int, Figure]:
         ):
             reads[notice_id][path] = n
     counted: list[tuple[str, EvidenceItem]] = []
+    member_sums = _SubtreeSums(members)
     for publisher, item in notices:
         roots = compress_paths(chosen.get(item.id) or [publisher])
-        audience = _within(members, roots)
+        audience = member_sums.within(roots)
         readers = _within(reads.get(item.id, {}), roots)
         item.extra.update(
             audience=audience, readers=readers, share=round(readers / audience, 4) if audience else 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
@@ -59,22 +60,67 @@ def test_member_page_needs_login(client, rating):
 
 def test_ticket_pages(client, rating, street):
     _batch, codes = ratings.generate_tickets(rating, street["community1"], 2, actor=None)
-    entry = client.post(reverse("assessments:ticket-entry"), {"code": codes[0].lower()})
-    assert entry.status_code == 302 and entry.url == reverse("assessments:ticket", kwargs={"code": codes[0]})
-    page = client.get(entry.url)
+    entry_url = reverse("assessments:ticket-entry")
+    page = client.post(entry_url, {"code": codes[0].lower()})
     assert page.status_code == 200 and "第1社区党委" in page.content.decode()
+    body = page.content.decode()
+    # The questions come back with the code in a hidden field, posted to the entry address again.
+    assert f'name="code" value="{codes[0]}"' in body and f'action="{entry_url}"' in body
     assert page["Referrer-Policy"] == "same-origin"
-    done = client.post(entry.url, ANSWERS)
-    assert done.status_code == 302
-    assert client.post(entry.url, ANSWERS).status_code == 400
-    assert client.get(reverse("assessments:ticket", kwargs={"code": "ABCDEFGHJK"})).status_code == 400
-    assert client.post(reverse("assessments:ticket-entry"), {"code": "../x"}).status_code == 400
+    done = client.post(entry_url, {**ANSWERS, "code": codes[0], "rate": "1"})
+    assert done.status_code == 302 and done.url == reverse("assessments:thanks")
+    assert client.post(entry_url, {**ANSWERS, "code": codes[0], "rate": "1"}).status_code == 400
+    assert client.post(entry_url, {"code": "ABCDEFGHJK"}).status_code == 400
+    assert client.post(entry_url, {"code": "../x"}).status_code == 400
     assert Rating.objects.count() == 1
     assert RatingTicket.objects.filter(used_on__isnull=False).count() == 1
 
 
+def test_ticket_entry_without_script_is_a_plain_form(client, rating):
+    page = client.get(reverse("assessments:ticket-entry"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="code"' in body and 'method="post"' in body
+    assert "assessments/ticket.js" in body and "<script>" not in body  # static file, no inline script
+
+
+def test_ticket_answers_without_rate_flag_only_show_questions(client, rating, street):
+    _batch, codes = ratings.generate_tickets(rating, street["community1"], 1, actor=None)
+    page = client.post(reverse("assessments:ticket-entry"), {**ANSWERS, "code": codes[0]})
+    assert page.status_code == 200 and not Rating.objects.exists()
+
+
+def test_ticket_bad_answers_keep_the_code_and_write_nothing(client, rating, street):
+    _batch, codes = ratings.generate_tickets(rating, street["community1"], 1, actor=None)
+    bad = client.post(
+        reverse("assessments:ticket-entry"),
+        {**ANSWERS, "q_contact": "excellent", "code": codes[0], "rate": "1"},
+    )
+    assert bad.status_code == 400 and f'value="{codes[0]}"' in bad.content.decode()
+    assert not Rating.objects.exists() and not RatingTicket.objects.filter(used_on__isnull=False).exists()
+
+
+def test_old_path_address_still_rates_and_posts_without_the_code_in_the_path(client, rating, street):
+    """Sheets printed before the fragment form point to /assessments/ticket/<code>/: still served,
+    and the form's answers go to the entry address."""
+    _batch, codes = ratings.generate_tickets(rating, street["community1"], 1, actor=None)
+    page = client.get(reverse("assessments:ticket", kwargs={"code": codes[0]}))
+    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert f'action="{reverse("assessments:ticket-entry")}"' in page.content.decode()
+    done = client.post(reverse("assessments:ticket-entry"), {**ANSWERS, "code": codes[0], "rate": "1"})
+    assert done.status_code == 302 and Rating.objects.count() == 1
+    assert client.get(reverse("assessments:ticket", kwargs={"code": "ABCDEFGHJK"})).status_code == 400
+
+
 @override_settings(ASSESSMENTS_TICKET_ATTEMPTS_PER_HOUR=3)
 def test_ticket_attempts_rate_limited(client, rating):
+    url = reverse("assessments:ticket-entry")
+    assert [client.post(url, {"code": "ABCDEFGHJK"}).status_code for _ in range(4)] == [400, 400, 400, 429]
+    assert client.get(url).status_code == 200  # the empty form checks no code
+
+
+@override_settings(ASSESSMENTS_TICKET_ATTEMPTS_PER_HOUR=3)
+def test_old_path_attempts_rate_limited(client, rating):
     url = reverse("assessments:ticket", kwargs={"code": "ABCDEFGHJK"})
     assert [client.get(url).status_code for _ in range(4)] == [400, 400, 400, 429]
 
@@ -112,10 +158,44 @@ def test_ticket_sheet_pdf_pages():
         title="测试街道党工委 2026 年考核",
         community="第1社区党委",
         codes=[f"ABCDE{i:05d}" for i in range(21)],
-        url_for=lambda code: f"https://example.org/assessments/ticket/{code}/",
         entry_url="https://example.org/assessments/ticket/",
     )
     assert len(re.findall(rb"/Type /Page\b", pdf)) == 3  # 21 tickets, 10 a page
+
+
+def test_qr_payload_keeps_the_code_out_of_path_and_query():
+    from assessments.ticket_sheet import qr_payload
+
+    payload = urlsplit(qr_payload("https://example.org/assessments/ticket/", "ABCDEFGHJK"))
+    assert payload.path == "/assessments/ticket/" and payload.query == ""
+    assert payload.fragment == "ABCDEFGHJK"
+
+
+def test_ticket_sheet_qr_codes_hold_the_code_only_in_the_fragment(client, rating, roles, street, monkeypatch):
+    """The QR payloads drawn into the downloaded sheet, read where the sheet builds them (the
+    string handed to segno), not decoded from the image."""
+    from assessments import ticket_sheet
+
+    payloads = []
+    make = ticket_sheet.segno.make
+
+    def recording_make(content, *args, **kwargs):
+        payloads.append(content)
+        return make(content, *args, **kwargs)
+
+    monkeypatch.setattr(ticket_sheet.segno, "make", recording_make)
+    client.force_login(roles["street_secretary"])
+    response = client.post(
+        reverse("assessments:ticket-sheet"),
+        {"cycle": rating.pk, "community": street["community1"].pk, "count": 3},
+    )
+    assert response.status_code == 200 and len(payloads) == 3
+    hashes = set(RatingTicket.objects.values_list("code_hash", flat=True))
+    for payload in payloads:
+        parts = urlsplit(payload)
+        assert parts.path == reverse("assessments:ticket-entry") and parts.query == ""
+        assert ratings.code_hash(parts.fragment) in hashes  # the code, only after the #
+    assert {ratings.code_hash(urlsplit(p).fragment) for p in payloads} == hashes
 
 
 def test_ticket_sheet_void(client, rating, roles, street):
