@@ -201,6 +201,8 @@ class Line:
             "missing": list(self.missing),
             "evidence": [dict(item) for item in self.evidence],
             "comments": list(self.comments),
+            "ratings": self.ratings,
+            "note": self.note,
         }
 
 
