@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "activities",
     "volunteers",
     "assessments",
+    "cobuilding",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,135 @@
+"""Who may see and change co-building rows, written once for services, the admin and the API.
+
+Built on orgchart.access (holding a post in an organisation manages its subtree):
+- A community's post-holders manage its agreements, resource, need and project lists and the
+  report-ins to it; the street's post-holders manage everything under the street; superusers all.
+- A unit party organisation's post-holders see (not change) the agreements and resources of
+  their unit and the needs published to it.
+- A member sees and ends their own report-in; their home branch's post-holders see it, so the
+  branch knows what its members do where they live.
+Wrong person → PermissionDenied (403); rows outside what a user sees are simply not found (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.tree import path_within, paths_q
+from orgchart import access as org_access
+from orgchart.models import Member, Organisation
+
+from .models import Agreement, Need, OutsideUnit, Project, ReportIn, Resource
+
+
+def can_manage_org(user, org: Organisation) -> bool:
+    """Manages the community (or street) `org`: a post in it or above it."""
+    return org_access.can_manage(user, org)
+
+
+def is_cobuilding_manager(user) -> bool:
+    """Manages at least one organisation (the admin menu shows the co-building lists)."""
+    return org_access.is_manager(user)
+
+
+def _managed_q(user, field: str) -> Q:
+    return paths_q(org_access.managed_paths(user), field)
+
+
+# Outside units ---------------------------------------------------------------------------------
+
+
+def manageable_outside_units(user) -> QuerySet[OutsideUnit]:
+    return OutsideUnit.objects.filter(_managed_q(user, "organisation__path"))
+
+
+def can_manage_outside_unit(user, unit: OutsideUnit) -> bool:
+    return can_manage_org(user, unit.organisation)
+
+
+# Agreements ------------------------------------------------------------------------------------
+
+
+def manageable_agreements(user) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(_managed_q(user, "community__path"))
+
+
+def visible_agreements(user) -> QuerySet[Agreement]:
+    """Managed ones, and those whose unit party organisation `user` holds a post in."""
+    return Agreement.objects.filter(_managed_q(user, "community__path") | _managed_q(user, "unit_org__path"))
+
+
+def can_manage_agreement(user, agreement: Agreement) -> bool:
+    return can_manage_org(user, agreement.community)
+
+
+# The three lists -----------------------------------------------------------------------------
+
+
+def manageable_resources(user) -> QuerySet[Resource]:
+    return Resource.objects.filter(_managed_q(user, "community__path"))
+
+
+def visible_resources(user) -> QuerySet[Resource]:
+    return Resource.objects.filter(_managed_q(user, "community__path") | _managed_q(user, "unit_org__path"))
+
+
+def can_manage_resource(user, resource: Resource) -> bool:
+    return can_manage_org(user, resource.community)
+
+
+def manageable_needs(user) -> QuerySet[Need]:
+    return Need.objects.filter(_managed_q(user, "community__path"))
+
+
+def visible_needs(user) -> QuerySet[Need]:
+    """Managed needs, and those published to a unit party organisation `user` holds a post in."""
+    published = Need.published_to_orgs.through.objects.filter(_managed_q(user, "organisation__path")).values(
+        "need_id"
+    )
+    return Need.objects.filter(_managed_q(user, "community__path") | Q(pk__in=published))
+
+
+def can_manage_need(user, need: Need) -> bool:
+    return can_manage_org(user, need.community)
+
+
+def manageable_projects(user) -> QuerySet[Project]:
+    return Project.objects.filter(_managed_q(user, "need__community__path"))
+
+
+def can_manage_project(user, project: Project) -> bool:
+    return can_manage_need(user, project.need)
+
+
+# Report-ins (双报到) ---------------------------------------------------------------------------
+
+
+def manageable_report_ins(user) -> QuerySet[ReportIn]:
+    """Report-ins to communities `user` manages."""
+    return ReportIn.objects.filter(_managed_q(user, "community__path"))
+
+
+def visible_report_ins(user) -> QuerySet[ReportIn]:
+    """Report-ins to managed communities, of members of managed (home) branches, and one's own."""
+    q = _managed_q(user, "community__path") | _managed_q(user, "member__organisation__path")
+    if user is not None and user.is_authenticated:
+        q |= Q(member__user=user)
+    return ReportIn.objects.filter(q)
+
+
+def is_own_member(user, member: Member) -> bool:
+    return user is not None and user.is_authenticated and member.user_id == user.pk
+
+
+def can_report_in(user, member: Member, community: Organisation) -> bool:
+    """The member themself, or the residence community's post-holders, create a report-in."""
+    return is_own_member(user, member) or can_manage_org(user, community)
+
+
+def can_end_report_in(user, report_in: ReportIn) -> bool:
+    """The member, the residence community or the home branch's post-holders end it (a move)."""
+    return (
+        is_own_member(user, report_in.member)
+        or can_manage_org(user, report_in.community)
+        or path_within(report_in.member.organisation.path, org_access.managed_paths(user))
+    )
