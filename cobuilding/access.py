@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 
 from core.tree import path_within, paths_q
 from orgchart import access as org_access
-from orgchart.models import Member, Organisation
+from orgchart.models import COMMUNITY_KINDS, Member, MemberCategory, Organisation, OrgKind
 
 from .models import Agreement, Need, OutsideUnit, Project, ReportIn, Resource
 
@@ -133,3 +133,35 @@ def can_end_report_in(user, report_in: ReportIn) -> bool:
         or can_manage_org(user, report_in.community)
         or path_within(report_in.member.organisation.path, org_access.managed_paths(user))
     )
+
+
+# Choices offered on forms ----------------------------------------------------------------------
+
+
+def _street_paths(user) -> tuple[str, ...]:
+    """The streets in which `user` manages something ("" for everything)."""
+    return tuple({path[: Organisation.steplen] for path in org_access.managed_paths(user)})
+
+
+def choosable_communities(user) -> QuerySet[Organisation]:
+    """Communities (directly under a street) and streets `user` manages: whose lists they keep."""
+    return (
+        org_access.manageable_organisations(user)
+        .open()
+        .filter(Q(kind=OrgKind.STREET) | Q(kind__in=COMMUNITY_KINDS, depth=2))
+    )
+
+
+def choosable_unit_orgs(user) -> QuerySet[Organisation]:
+    """Open unit party organisations of the streets `user` manages something in."""
+    return Organisation.objects.open().filter(paths_q(_street_paths(user), "path"), kind=OrgKind.UNIT)
+
+
+def choosable_outside_units(user) -> QuerySet[OutsideUnit]:
+    """Outside units recorded in the streets `user` manages something in."""
+    return OutsideUnit.objects.filter(paths_q(_street_paths(user), "organisation__path"))
+
+
+def choosable_report_in_members(user) -> QuerySet[Member]:
+    """Employed members `user` may see (orgchart's rule), active: whom they may report in."""
+    return org_access.visible_members(user).active().filter(category=MemberCategory.EMPLOYED)
