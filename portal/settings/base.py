@@ -276,6 +276,10 @@ SPECTACULAR_SETTINGS = {
         "IndicatorTypeEnum": "assessments.models.IndicatorType",
         "IndicatorSourceEnum": "assessments.models.IndicatorSource",
         "AssessmentBandEnum": "assessments.models.Band",
+        "ResourceKindEnum": "cobuilding.models.ResourceKind",
+        "AgreementStatusEnum": "cobuilding.models.AgreementStatus",
+        "NeedStatusEnum": "cobuilding.models.NeedStatus",
+        "CobuildingProjectStatusEnum": "cobuilding.models.ProjectStatus",
     },
 }
 
