@@ -12,17 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import access, matching, services
+from orgchart.models import Organisation
+
+from . import access, matching, queries, services
 from .models import Agreement, Need, Project, ReportIn, Resource
 from .serializers import (
     AgreementSerializer,
     EndSerializer,
+    HoursQuerySerializer,
     MakeProjectSerializer,
     NeedSerializer,
     ProjectSerializer,
+    ReportInHoursSerializer,
     ReportInSerializer,
     ResourceSerializer,
     SuggestionSerializer,
@@ -173,3 +178,28 @@ class ReportInViewSet(mixins.CreateModelMixin, ReadOnly):
             report, actor=request.user, ended_on=params.validated_data.get("ended_on")
         )
         return Response(self.get_serializer(ended).data)
+
+    @extend_schema(
+        summary=_("Reported-in members and their service hours"),
+        description=_(
+            "side=community: members reported in to the community during the year, with the hours they "
+            "gave there (0: not served this year). side=home: the branch's members reported in "
+            "elsewhere, with the hours credited back to the branch."
+        ),
+        parameters=[HoursQuerySerializer],
+        responses={200: ReportInHoursSerializer(many=True), **_errors(400, 401, 404)},
+    )
+    @action(detail=False, methods=["get"])
+    def hours(self, request: Request) -> Response:
+        params = HoursQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        org = Organisation.objects.filter(pk=params.validated_data["organisation"]).first()
+        if org is None or not access.can_manage_org(request.user, org):
+            raise NotFound()
+        report = (
+            queries.community_report_ins
+            if params.validated_data["side"] == "community"
+            else queries.home_branch_report_ins
+        )
+        rows = report(org, params.validated_data["year"])
+        return Response(ReportInHoursSerializer(rows, many=True, context={"request": request}).data)

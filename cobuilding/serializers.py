@@ -157,3 +157,19 @@ class ReportInSerializer(serializers.ModelSerializer):
 
 class EndSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True)
+
+
+class HoursQuerySerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(
+        min_value=1, help_text=_("A residence community (side=community) or a home branch (side=home).")
+    )
+    side = serializers.ChoiceField(
+        choices=[("community", _("Residence community")), ("home", _("Home branch"))]
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class ReportInHoursSerializer(serializers.Serializer):
+    report_in = ReportInSerializer()
+    hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    served = serializers.BooleanField()

@@ -109,3 +109,39 @@ def test_reports_take_two_queries_at_one_and_ten_times_the_members(
             queries.home_branch_report_ins(hospital_branch, year)
         sizes.append((len(rows), sum(row.hours for row in rows)))
     assert sizes == [(2, Decimal("3.00")), (20, Decimal("30.00"))]
+
+
+def test_hours_through_the_api_for_the_community_and_the_home_branch(street, hospital_branch, roles):
+    from rest_framework.test import APIClient
+
+    from tests.factories.orgchart import make_post_holder
+
+    year = timezone.localdate().year - 1
+    member = _employed(hospital_branch, 1)
+    services.report_in(
+        actor=None, member=member, community=street["community1"], reported_on=dt.date(year, 1, 2)
+    )
+    _served(_activity(street["community1"], dt.date(year, 5, 1)), member, "2.5")
+    community = APIClient()
+    community.force_authenticate(roles["community_secretary"])
+    url = "/api/cobuilding/report-ins/hours/"
+    rows = community.get(
+        url, {"organisation": street["community1"].pk, "side": "community", "year": year}
+    ).json()
+    assert [(row["report_in"]["member_name"], row["hours"], row["served"]) for row in rows] == [
+        ("在职1", "2.50", True)
+    ]
+    home = APIClient()
+    home.force_authenticate(make_post_holder(hospital_branch, "yiyuan", branch=hospital_branch))
+    rows = home.get(url, {"organisation": hospital_branch.pk, "side": "home", "year": year}).json()
+    assert [row["hours"] for row in rows] == ["2.50"]
+    # Not theirs: 404; bad parameters: 400.
+    assert (
+        community.get(url, {"organisation": hospital_branch.pk, "side": "home", "year": year}).status_code
+        == 404
+    )
+    assert community.get(url, {"organisation": 999999, "side": "home", "year": year}).status_code == 404
+    assert (
+        community.get(url, {"organisation": street["community1"].pk, "side": "x", "year": "abc"}).status_code
+        == 400
+    )

@@ -63,6 +63,7 @@ ENDPOINTS = {
     "/api/cobuilding/report-ins/": {"get", "post"},
     "/api/cobuilding/report-ins/{id}/": {"get"},
     "/api/cobuilding/report-ins/{id}/end/": {"post"},
+    "/api/cobuilding/report-ins/hours/": {"get"},
 }
 
 
