@@ -17,9 +17,7 @@ from django.utils.translation import gettext as _
 from inbox import services as inbox
 from orgchart import access as org_access
 
-from .models import Agreement
-
-EXPIRY_NOTICE_DAYS = 30
+from .models import EXPIRY_NOTICE_DAYS, Agreement
 
 
 def expiring_agreements(today: dt.date | None = None, days: int = EXPIRY_NOTICE_DAYS):

@@ -13,6 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_mobile
@@ -121,6 +122,10 @@ class UnitSideMixin(models.Model):
         return ("org", self.unit_org_id) if self.unit_org_id else ("outside", self.outside_unit_id)
 
 
+# An active agreement ending within this many days is flagged (lists, API, the daily beat task).
+EXPIRY_NOTICE_DAYS = 30
+
+
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
@@ -181,6 +186,14 @@ class Agreement(UnitSideMixin):
 
     def __str__(self) -> str:
         return f"{self.community.name} — {self.unit}"
+
+    @property
+    def expires_soon(self) -> bool:
+        """Active, and its term ends from today to EXPIRY_NOTICE_DAYS ahead."""
+        today = timezone.localdate()
+        return self.status == AgreementStatus.ACTIVE and today <= self.ends_on <= today + dt.timedelta(
+            days=EXPIRY_NOTICE_DAYS
+        )
 
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return self.starts_on <= end and start <= self.ends_on

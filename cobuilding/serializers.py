@@ -29,6 +29,7 @@ class AgreementSerializer(UnitFieldsMixin, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     unit_contact_phone = serializers.CharField(source="masked_unit_contact_phone", read_only=True)
     community_contact_phone = serializers.CharField(source="masked_community_contact_phone", read_only=True)
+    expires_soon = serializers.BooleanField(read_only=True, help_text=_("Active and ending within 30 days."))
 
     class Meta:
         model = Agreement
@@ -45,6 +46,7 @@ class AgreementSerializer(UnitFieldsMixin, serializers.ModelSerializer):
             "signed_on",
             "status",
             "status_label",
+            "expires_soon",
             "community_contact",
             "community_contact_phone",
             "unit_contact",

@@ -167,6 +167,10 @@ class AgreementFilterSet(AdminFilterSet):
         fields = ["status"]
 
 
+def expiry_mark(agreement: Agreement) -> str:
+    return _("Ends soon") if agreement.expires_soon else ""
+
+
 class AgreementIndexView(generic.IndexView):
     filterset_class = AgreementFilterSet
     activate_url_name: str | None = None
@@ -186,6 +190,7 @@ class AgreementIndexView(generic.IndexView):
             DateColumn("starts_on", label=gettext_lazy("Term starts")),
             DateColumn("ends_on", label=gettext_lazy("Term ends")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+            Column("expires_soon", label=gettext_lazy("Ends within 30 days"), accessor=expiry_mark),
             Column("unit_contact", label=gettext_lazy("Unit contact")),
             Column("masked_unit_contact_phone", label=gettext_lazy("Unit contact phone")),
         ]

@@ -244,3 +244,24 @@ def test_inspect_pages_and_project_edit_open_for_the_secretary(client, street, u
     assert done.status_code == 302
     project.refresh_from_db()
     assert (project.status, project.outcome) == ("done", "完成")
+
+
+def test_agreement_ending_soon_is_marked_in_the_list(client, street, units, roles):
+    from django.utils import timezone
+    from django.utils.translation import override
+
+    today = timezone.localdate()
+    soon = make_agreement(
+        street["community1"],
+        units["hospital"],
+        starts_on=today - dt.timedelta(days=300),
+        ends_on=today + dt.timedelta(days=10),
+    )
+    later = make_agreement(
+        street["community1"], units["school"], starts_on=today, ends_on=today + dt.timedelta(days=300)
+    )
+    assert soon.expires_soon and not later.expires_soon
+    client.force_login(roles["community_secretary"])
+    with override("en"):
+        body = client.get(reverse("cobuilding_agreement:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert body.count("Ends soon") == 1 or body.count("即将到期") == 1

@@ -114,3 +114,19 @@ def test_report_in_for_a_non_employed_or_unseen_member_is_refused(street, roles)
 
 def test_anonymous_callers_are_asked_to_sign_in(db):
     assert APIClient().get("/api/cobuilding/agreements/").status_code in (401, 403)
+
+
+def test_agreement_ending_soon_is_marked_in_the_api(street, units, roles):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    make_agreement(
+        street["community1"],
+        units["hospital"],
+        starts_on=today - dt.timedelta(days=300),
+        ends_on=today + dt.timedelta(days=10),
+    )
+    rows = _client(roles["community_secretary"]).get("/api/cobuilding/agreements/").json()["results"]
+    assert [row["expires_soon"] for row in rows] == [True]
