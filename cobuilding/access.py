@@ -5,6 +5,8 @@ Built on orgchart.access (holding a post in an organisation manages its subtree)
   report-ins to it; the street's post-holders manage everything under the street; superusers all.
 - A unit party organisation's post-holders see (not change) the agreements and resources of
   their unit and the needs published to it.
+- A unit's contact person with a login (UnitContact) sees their unit's agreements and resources
+  and the needs published to their unit, nothing else, and changes nothing.
 - A member sees and ends their own report-in; their home branch's post-holders see it, so the
   branch knows what its members do where they live.
 Wrong person → PermissionDenied (403); rows outside what a user sees are simply not found (404).
@@ -18,7 +20,7 @@ from core.tree import path_within, paths_q
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Member, MemberCategory, Organisation, OrgKind
 
-from .models import Agreement, Need, OutsideUnit, Project, ReportIn, Resource
+from .models import Agreement, Need, OutsideUnit, Project, ReportIn, Resource, UnitContact
 
 
 def can_manage_org(user, org: Organisation) -> bool:
@@ -33,6 +35,28 @@ def is_cobuilding_manager(user) -> bool:
 
 def _managed_q(user, field: str) -> Q:
     return paths_q(org_access.managed_paths(user), field)
+
+
+def _contact_units(user) -> tuple[QuerySet, QuerySet]:
+    """(unit party organisation ids, outside unit ids) `user` is a contact of, as subqueries."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        none = UnitContact.objects.none()
+        return none.values("unit_org_id"), none.values("outside_unit_id")
+    mine = UnitContact.objects.filter(user=user)
+    return (
+        mine.filter(unit_org__isnull=False).values("unit_org_id"),
+        mine.filter(outside_unit__isnull=False).values("outside_unit_id"),
+    )
+
+
+def _unit_side_q(user) -> Q:
+    """Rows of a unit `user` is a contact of."""
+    orgs, outside = _contact_units(user)
+    return Q(unit_org__in=orgs) | Q(outside_unit__in=outside)
+
+
+def is_unit_contact(user) -> bool:
+    return bool(user is not None and user.is_authenticated and UnitContact.objects.filter(user=user).exists())
 
 
 # Outside units ---------------------------------------------------------------------------------
@@ -54,8 +78,11 @@ def manageable_agreements(user) -> QuerySet[Agreement]:
 
 
 def visible_agreements(user) -> QuerySet[Agreement]:
-    """Managed ones, and those whose unit party organisation `user` holds a post in."""
-    return Agreement.objects.filter(_managed_q(user, "community__path") | _managed_q(user, "unit_org__path"))
+    """Managed ones, those whose unit party organisation `user` holds a post in, and their
+    unit's as a unit contact."""
+    return Agreement.objects.filter(
+        _managed_q(user, "community__path") | _managed_q(user, "unit_org__path") | _unit_side_q(user)
+    )
 
 
 def can_manage_agreement(user, agreement: Agreement) -> bool:
@@ -70,7 +97,9 @@ def manageable_resources(user) -> QuerySet[Resource]:
 
 
 def visible_resources(user) -> QuerySet[Resource]:
-    return Resource.objects.filter(_managed_q(user, "community__path") | _managed_q(user, "unit_org__path"))
+    return Resource.objects.filter(
+        _managed_q(user, "community__path") | _managed_q(user, "unit_org__path") | _unit_side_q(user)
+    )
 
 
 def can_manage_resource(user, resource: Resource) -> bool:
@@ -82,11 +111,18 @@ def manageable_needs(user) -> QuerySet[Need]:
 
 
 def visible_needs(user) -> QuerySet[Need]:
-    """Managed needs, and those published to a unit party organisation `user` holds a post in."""
-    published = Need.published_to_orgs.through.objects.filter(_managed_q(user, "organisation__path")).values(
+    """Managed needs, and those published to a unit party organisation `user` holds a post in or
+    to a unit `user` is a contact of."""
+    orgs, outside = _contact_units(user)
+    published = Need.published_to_orgs.through.objects.filter(
+        _managed_q(user, "organisation__path") | Q(organisation_id__in=orgs)
+    ).values("need_id")
+    published_outside = Need.published_to_outside.through.objects.filter(outsideunit_id__in=outside).values(
         "need_id"
     )
-    return Need.objects.filter(_managed_q(user, "community__path") | Q(pk__in=published))
+    return Need.objects.filter(
+        _managed_q(user, "community__path") | Q(pk__in=published) | Q(pk__in=published_outside)
+    )
 
 
 def can_manage_need(user, need: Need) -> bool:

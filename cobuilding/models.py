@@ -392,3 +392,36 @@ class ReportIn(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class UnitContact(UnitSideMixin):
+    """A unit's contact person (共建单位联系人) with a login: sees only their unit's agreements and
+    resources and the needs published to their unit (cobuilding.access)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.CASCADE,
+        related_name="cobuilding_unit_contacts",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit contact")
+        verbose_name_plural = _("unit contacts")
+        constraints = [
+            models.CheckConstraint(condition=_one_unit_q(), name="cobuilding_unit_contact_one_unit"),
+            models.UniqueConstraint(
+                fields=["user", "unit_org"],
+                condition=Q(unit_org__isnull=False),
+                name="cobuilding_unit_contact_unique_org",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "outside_unit"],
+                condition=Q(outside_unit__isnull=False),
+                name="cobuilding_unit_contact_unique_outside",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit}"

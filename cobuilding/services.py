@@ -38,6 +38,7 @@ from .models import (
     ReportIn,
     Resource,
     ResourceKind,
+    UnitContact,
 )
 
 PHONE_RE = re.compile(r"^[0-9][0-9-]{5,18}[0-9]$")
@@ -523,3 +524,45 @@ def end_report_in(report: ReportIn, *, actor, ended_on: dt.date | None = None) -
     fresh.ended_on = ended_on
     fresh.save(update_fields=["ended_on"])
     return fresh
+
+
+# Unit contacts -----------------------------------------------------------------------------------
+
+
+def _check_unit_manager(actor, unit_org: Organisation | None, outside_unit: OutsideUnit | None) -> None:
+    """A tree unit's post-holders (or the street's), or the keeper of an outside unit's record."""
+    if actor is None:
+        return
+    org = unit_org if unit_org is not None else outside_unit.organisation
+    _check(
+        access.can_manage_org(actor, org),
+        _("Only the unit's or the street's post-holders name its contacts."),
+    )
+
+
+@transaction.atomic
+def add_unit_contact(
+    *, actor, user, unit_org: Organisation | None = None, outside_unit: OutsideUnit | None = None
+) -> UnitContact:
+    """Let `user` (a login) see their unit's co-building rows as its contact person."""
+    if (unit_org is None) == (outside_unit is None):
+        raise _invalid(
+            _("Choose either a unit party organisation or an outside unit, not both and not neither."),
+            "one_unit",
+        )
+    if unit_org is not None and unit_org.kind != OrgKind.UNIT:
+        raise _invalid(_("Choose a unit party organisation."), "not_unit", "unit_org")
+    _check_unit_manager(actor, unit_org, outside_unit)
+    if user is None or not user.is_active:
+        raise _invalid(_("Choose an active user account."), "user", "user")
+    contact, _created = UnitContact.objects.get_or_create(
+        user=user, unit_org=unit_org, outside_unit=outside_unit
+    )
+    return contact
+
+
+@transaction.atomic
+def remove_unit_contact(contact: UnitContact, *, actor) -> None:
+    """The contact person changed: their login sees the unit's rows no more."""
+    _check_unit_manager(actor, contact.unit_org, contact.outside_unit)
+    UnitContact.objects.filter(pk=contact.pk).delete()
