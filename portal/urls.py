@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("inbox.api_urls")),
     path("api/", include("volunteers.api_urls")),
     path("api/", include("assessments.api_urls")),
+    path("api/", include("cobuilding.api_urls")),
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),

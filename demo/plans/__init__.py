@@ -3,6 +3,6 @@
 Each is a module with `seed(ctx: demo.seed.SeedContext) -> None`.
 """
 
-from . import assessments, content, orgchart, portal, sanhui, volunteers
+from . import assessments, cobuilding, content, orgchart, portal, sanhui, volunteers
 
-PLANS = (orgchart, portal, content, volunteers, sanhui, assessments)
+PLANS = (orgchart, portal, content, volunteers, sanhui, assessments, cobuilding)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "activities",
     "volunteers",
     "assessments",
+    "cobuilding",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -277,6 +278,10 @@ SPECTACULAR_SETTINGS = {
         "IndicatorTypeEnum": "assessments.models.IndicatorType",
         "IndicatorSourceEnum": "assessments.models.IndicatorSource",
         "AssessmentBandEnum": "assessments.models.Band",
+        "ResourceKindEnum": "cobuilding.models.ResourceKind",
+        "AgreementStatusEnum": "cobuilding.models.AgreementStatus",
+        "NeedStatusEnum": "cobuilding.models.NeedStatus",
+        "CobuildingProjectStatusEnum": "cobuilding.models.ProjectStatus",
     },
 }
 

@@ -50,6 +50,20 @@ ENDPOINTS = {
     "/api/assessment-cycles/{id}/advance/": {"post"},
     "/api/assessment-ratings/": {"post"},
     "/api/assessment-ratings/mine/": {"get"},
+    "/api/cobuilding/agreements/": {"get"},
+    "/api/cobuilding/agreements/{id}/": {"get"},
+    "/api/cobuilding/resources/": {"get"},
+    "/api/cobuilding/resources/{id}/": {"get"},
+    "/api/cobuilding/needs/": {"get"},
+    "/api/cobuilding/needs/{id}/": {"get"},
+    "/api/cobuilding/needs/{id}/suggestions/": {"get"},
+    "/api/cobuilding/needs/{id}/project/": {"post"},
+    "/api/cobuilding/projects/": {"get"},
+    "/api/cobuilding/projects/{id}/": {"get"},
+    "/api/cobuilding/report-ins/": {"get", "post"},
+    "/api/cobuilding/report-ins/{id}/": {"get"},
+    "/api/cobuilding/report-ins/{id}/end/": {"post"},
+    "/api/cobuilding/report-ins/hours/": {"get"},
 }
 
 

@@ -1,0 +1,205 @@
+"""The co-building JSON API: agreements, the three lists, a need's matching suggestions (and the
+project made from them), report-ins (双报到).
+
+Thin: what a user sees is cobuilding.access (others: 404); writes are the services with
+actor=request.user, whose refusals answer 400 in Chinese with nothing written, or 403.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from orgchart.models import Organisation
+
+from . import access, matching, queries, services
+from .models import Agreement, Need, Project, ReportIn, Resource
+from .serializers import (
+    AgreementSerializer,
+    EndSerializer,
+    HoursQuerySerializer,
+    MakeProjectSerializer,
+    NeedSerializer,
+    ProjectSerializer,
+    ReportInHoursSerializer,
+    ReportInSerializer,
+    ResourceSerializer,
+    SuggestionSerializer,
+)
+
+
+def _errors(*codes: int) -> dict[int, OpenApiResponse]:
+    text = {
+        400: _(
+            "Refused or invalid: the reason in Chinese under non_field_errors or by field; nothing written."
+        ),
+        401: _("Sign in first."),
+        403: _("Not yours to change."),
+        404: _("Not found, or not yours to see."),
+    }
+    return {code: OpenApiResponse(description=text[code]) for code in codes}
+
+
+class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pass
+
+
+@extend_schema(tags=["cobuilding"], responses={200: AgreementSerializer, **_errors(401, 404)})
+class AgreementViewSet(ReadOnly):
+    """Co-building agreements of the communities you manage, and of your unit."""
+
+    serializer_class = AgreementSerializer
+    queryset = Agreement.objects.none()
+
+    def get_queryset(self) -> QuerySet[Agreement]:
+        return (
+            access.visible_agreements(self.request.user)
+            .select_related("community", "unit_org", "outside_unit")
+            .order_by("-starts_on", "-pk")
+        )
+
+
+@extend_schema(tags=["cobuilding"], responses={200: ResourceSerializer, **_errors(401, 404)})
+class ResourceViewSet(ReadOnly):
+    """Resource lists (资源清单) of the communities you manage, and your unit's resources."""
+
+    serializer_class = ResourceSerializer
+    queryset = Resource.objects.none()
+
+    def get_queryset(self) -> QuerySet[Resource]:
+        return (
+            access.visible_resources(self.request.user)
+            .select_related("unit_org", "outside_unit")
+            .order_by("kind", "available_from", "pk")
+        )
+
+
+@extend_schema(tags=["cobuilding"], responses={200: NeedSerializer, **_errors(401, 404)})
+class NeedViewSet(ReadOnly):
+    """Need lists (需求清单) of the communities you manage, and needs published to your unit."""
+
+    serializer_class = NeedSerializer
+    queryset = Need.objects.none()
+
+    def get_queryset(self) -> QuerySet[Need]:
+        return (
+            access.visible_needs(self.request.user)
+            .select_related("community")
+            .order_by("-wanted_from", "-pk")
+        )
+
+    @extend_schema(
+        summary=_("Matching suggestions for a need"),
+        description=_("Units whose resources fit (kind, time, street), best first; see docs/cobuilding.md."),
+        responses={200: SuggestionSerializer(many=True), **_errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request: Request, pk=None) -> Response:
+        need = self.get_object()
+        ranked = matching.suggestions_for(need, actor=request.user)
+        return Response(SuggestionSerializer(ranked, many=True).data)
+
+    @extend_schema(
+        summary=_("Make a project from a match"),
+        request=MakeProjectSerializer,
+        responses={201: ProjectSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def project(self, request: Request, pk=None) -> Response:
+        need = self.get_object()
+        params = MakeProjectSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project = services.make_project_from_match(
+            need,
+            params.validated_data["resources"],
+            actor=request.user,
+            title=params.validated_data.get("title", ""),
+        )
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["cobuilding"], responses={200: ProjectSerializer, **_errors(401, 404)})
+class ProjectViewSet(ReadOnly):
+    """Project lists (项目清单) of the communities you manage."""
+
+    serializer_class = ProjectSerializer
+    queryset = Project.objects.none()
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return (
+            access.manageable_projects(self.request.user)
+            .prefetch_related("resources")
+            .order_by("-created_at", "-pk")
+        )
+
+
+@extend_schema(tags=["cobuilding"])
+class ReportInViewSet(mixins.CreateModelMixin, ReadOnly):
+    """Report-ins (双报到): to the communities you manage, of your branches' members, and your own."""
+
+    serializer_class = ReportInSerializer
+    queryset = ReportIn.objects.none()
+
+    def get_queryset(self) -> QuerySet[ReportIn]:
+        return (
+            access.visible_report_ins(self.request.user)
+            .select_related("member__organisation", "community")
+            .order_by("-reported_on", "-pk")
+        )
+
+    @extend_schema(
+        summary=_("Report in to the community where you live"),
+        description=_("By the employed member themself or the community's post-holders."),
+        responses={201: ReportInSerializer, **_errors(400, 401, 403)},
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        params = self.get_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        report = services.report_in(actor=request.user, **params.validated_data)
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("End a report-in (the member moved)"),
+        request=EndSerializer,
+        responses={200: ReportInSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk=None) -> Response:
+        report = self.get_object()
+        params = EndSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        ended = services.end_report_in(
+            report, actor=request.user, ended_on=params.validated_data.get("ended_on")
+        )
+        return Response(self.get_serializer(ended).data)
+
+    @extend_schema(
+        summary=_("Reported-in members and their service hours"),
+        description=_(
+            "side=community: members reported in to the community during the year, with the hours they "
+            "gave there (0: not served this year). side=home: the branch's members reported in "
+            "elsewhere, with the hours credited back to the branch."
+        ),
+        parameters=[HoursQuerySerializer],
+        responses={200: ReportInHoursSerializer(many=True), **_errors(400, 401, 404)},
+    )
+    @action(detail=False, methods=["get"])
+    def hours(self, request: Request) -> Response:
+        params = HoursQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        org = Organisation.objects.filter(pk=params.validated_data["organisation"]).first()
+        if org is None or not access.can_manage_org(request.user, org):
+            raise NotFound()
+        report = (
+            queries.community_report_ins
+            if params.validated_data["side"] == "community"
+            else queries.home_branch_report_ins
+        )
+        rows = report(org, params.validated_data["year"])
+        return Response(ReportInHoursSerializer(rows, many=True, context={"request": request}).data)

@@ -1,0 +1,14 @@
+"""The co-building JSON API under /api/."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import AgreementViewSet, NeedViewSet, ProjectViewSet, ReportInViewSet, ResourceViewSet
+
+router = SimpleRouter()
+router.register("cobuilding/agreements", AgreementViewSet, basename="api-cobuilding-agreement")
+router.register("cobuilding/resources", ResourceViewSet, basename="api-cobuilding-resource")
+router.register("cobuilding/needs", NeedViewSet, basename="api-cobuilding-need")
+router.register("cobuilding/projects", ProjectViewSet, basename="api-cobuilding-project")
+router.register("cobuilding/report-ins", ReportInViewSet, basename="api-cobuilding-report-in")
+
+urlpatterns = router.urls

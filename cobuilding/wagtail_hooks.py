@@ -1,0 +1,28 @@
+"""Wagtail admin wiring of co-building: the menu group, the permission policies (cobuilding.access
+through core.admin.policies) and the log actions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .viewsets import POLICIES, CobuildingViewSetGroup
+
+for _model, _policy in POLICIES.items():
+    register_permission_policy(_model, _policy, exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_cobuilding_viewsets():
+    return CobuildingViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_cobuilding_log_actions(actions):
+    actions.register_action("cobuilding.activate", _("Put in force"), _("Co-building agreement put in force"))
+    actions.register_action("cobuilding.end", _("End the agreement"), _("Co-building agreement ended"))
+    actions.register_action(
+        "cobuilding.project", _("Make a project"), _("Co-building project made from a match")
+    )
+    actions.register_action("cobuilding.end_report_in", _("End the report-in"), _("Report-in ended"))

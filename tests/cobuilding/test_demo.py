@@ -1,0 +1,54 @@
+"""The demo's co-building: agreements (one expiring soon), lists with an open need that has
+suggestions, a done project, report-ins of employed unit members; shequ sees SQ01's only."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from cobuilding import access, expiry, matching
+from cobuilding.models import Agreement, AgreementStatus, Need, NeedStatus, Project, ProjectStatus, ReportIn
+from orgchart.models import MemberCategory
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return None
+
+
+def test_demo_has_agreements_one_expiring_soon(demo):
+    assert Agreement.objects.filter(status=AgreementStatus.ACTIVE).count() == 4
+    assert Agreement.objects.filter(status=AgreementStatus.DRAFT).count() == 1
+    assert len(list(expiry.expiring_agreements())) == 1
+
+
+def test_demo_has_a_done_project_and_open_needs_with_suggestions(demo):
+    assert Project.objects.filter(status=ProjectStatus.DONE).count() == 1
+    venue_need = Need.objects.get(status=NeedStatus.OPEN, kind="venue")
+    ranked = matching.suggest(venue_need)
+    assert ranked and ranked[0].tier == matching.NEAR
+
+
+def test_demo_report_ins_are_employed_members(demo):
+    rows = ReportIn.objects.select_related("member")
+    assert rows.count() == 12
+    assert {r.member.category for r in rows} == {MemberCategory.EMPLOYED}
+
+
+def test_shequ_sees_sq01s_agreements_only(demo):
+    shequ = get_user_model().objects.get(username="shequ")
+    codes = set(access.manageable_agreements(shequ).values_list("community__code", flat=True))
+    assert codes == {"SQ01"}
