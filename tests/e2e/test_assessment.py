@@ -34,6 +34,7 @@ from assessments.models import (
     RatingTicket,
 )
 from assessments.ratings import TICKET_ALPHABET
+from assessments.ticket_sheet import qr_payload
 from tests.assessments.scoring_support import committee, community_with_secretary, scorers, small_cycle
 from tests.e2e.conftest import DESKTOP, PHONE, log_in
 from tests.factories.assessments import make_cycle
@@ -261,9 +262,9 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
     typed = codes[0].replace("-", " ").lower()
     field.fill(typed)
     resident.get_by_role("button", name="下一步").click()
-    plain = codes[0].replace("-", "")
-    resident.wait_for_url(f"{portal.url}/assessments/ticket/{plain}/")
     expect(resident.locator("h1")).to_have_text("评议社区书记")
+    # The code travelled in the form's body, never in an address a server log would keep.
+    assert resident.url == f"{portal.url}/assessments/ticket/"
     expect(resident.locator(".lead")).to_have_text(f"第1社区党委 · 书记 {secretary_name}")
     fits_the_phone(resident, "the ticket rating page")
     answer_every_question(resident)
@@ -286,6 +287,18 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
     fits_the_phone(resident, "the used-ticket refusal")
     screenshot(resident, "05-resident-used-ticket")
 
+    # The second ticket's QR code: the address with the code after "#" (never sent to the
+    # server); the page's script fills the form, clears the address bar and sends it.
+    resident.goto("about:blank")  # a scan opens the page afresh (not a jump within this page)
+    resident.goto(qr_payload(portal.url + "/assessments/ticket/", codes[1]))
+    expect(resident.locator("h1")).to_have_text("评议社区书记")
+    assert codes[1] not in resident.url and codes[1].replace("-", "") not in resident.url
+    answer_every_question(resident)
+    resident.get_by_role("button", name="提交评议").click()
+    resident.wait_for_url(portal.url + "/assessments/thanks/")
+    assert RatingTicket.objects.filter(used_on__isnull=False).count() == 2
+    assert Rating.objects.count() == 2
+
     # A made-up code of the right shape, and one of the wrong shape: both refused plainly.
     made_up = next(
         f"{a}{a}{a}{a}{a}-{b}{b}{b}{b}{b}"
@@ -301,8 +314,8 @@ def test_resident_rates_with_a_printed_ticket_once(portal, browser, screenshot, 
         shown_as_error(resident.get_by_role("alert"))
         expect(resident.get_by_role("radio")).to_have_count(0)
     screenshot(resident, "06-resident-invalid-ticket")
-    assert Rating.objects.count() == 1
-    assert RatingTicket.objects.filter(used_on__isnull=False).count() == 1
+    assert Rating.objects.count() == 2
+    assert RatingTicket.objects.filter(used_on__isnull=False).count() == 2
     done(context)
 
 
@@ -387,25 +400,25 @@ def test_street_sorts_filters_and_exports_the_score_sheet(portal, browser, scree
     assert everyone[0]["community"] == "第1社区党委"
 
     # Sorted by name, then by total (highest first), with the column headings.
-    office.locator("thead").get_by_role("link", name="书记", exact=True).click()
+    office.get_by_test_id("sheet").locator("thead").get_by_role("link", name="书记", exact=True).click()
     office.wait_for_url(re.compile(r"\?sort=name&band=$"))
     by_name = [r["name"] for r in shown_rows(office)]
     assert by_name == sorted(names.values())
-    office.locator("thead").get_by_role("link", name="合计", exact=True).click()
+    office.get_by_test_id("sheet").locator("thead").get_by_role("link", name="合计", exact=True).click()
     office.wait_for_url(re.compile(r"\?sort=-total&band=$"))
     assert [r["total"] for r in shown_rows(office)] == ["88.00", "84.00", "77.00", "35.00"]
 
     # Filtered to 称职: the two secretaries in that band, still sorted by total.
-    office.get_by_label("等次").select_option(label="称职")
+    office.get_by_role("combobox", name="等次").select_option(label="称职")
     office.get_by_role("button", name="查看", exact=True).click()
     office.wait_for_url(re.compile(r"band=good"))
     filtered = shown_rows(office)
     assert [r["name"] for r in filtered] == [names["shequ"], names["a"]]
     assert {r["data_band"] for r in filtered} == {"good"}
-    expect(office.get_by_label("等次")).to_have_value("good")
+    expect(office.get_by_role("combobox", name="等次")).to_have_value("good")
     # The filter keeps the sort, and sorting keeps the filter.
     assert "sort=-total" in office.url
-    office.locator("thead").get_by_role("link", name="书记", exact=True).click()
+    office.get_by_test_id("sheet").locator("thead").get_by_role("link", name="书记", exact=True).click()
     office.wait_for_url(re.compile(r"\?sort=name&band=good$"))
     assert [r["name"] for r in shown_rows(office)] == sorted([names["shequ"], names["a"]])
     screenshot(office, "02-office-sheet-filtered")
@@ -416,7 +429,7 @@ def test_street_sorts_filters_and_exports_the_score_sheet(portal, browser, scree
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
-    assert book.sheetnames == ["得分", "指标"]
+    assert book.sheetnames == ["得分", "指标", "调整记录"]  # the overrides sheet: empty here
     scores = list(book["得分"].iter_rows(values_only=True))
     header, lines = scores[0], scores[1:]
     assert header[:9] == ("排名", "书记", "社区", "学习型", "实干型", "和谐型", "合计", "等次", "推荐")
@@ -451,7 +464,7 @@ def test_score_sheet_is_usable_on_a_phone(portal, browser, screenshot, street, r
     log_in(office, portal.url, "jiedao")
     office.goto(f"{portal.url}/assessments/sheet/{cycle.pk}/")
     expect(office.get_by_test_id("row")).to_have_count(4)
-    expect(office.locator("thead")).not_to_be_in_viewport()
+    expect(office.get_by_test_id("sheet").locator("thead")).not_to_be_in_viewport()
     fits_the_phone(office, "the score sheet")
     screenshot(office, "01-office-sheet-phone")
     labels = ["排名", "书记", "社区", "学习型", "实干型", "和谐型", "合计", "等次", "推荐", "雷达图"]
@@ -460,7 +473,7 @@ def test_score_sheet_is_usable_on_a_phone(portal, browser, screenshot, street, r
     # The label is drawn before the figure (CSS generated content, as a person sees it).
     before = cells.nth(6).evaluate("cell => getComputedStyle(cell, '::before').content")
     assert before == '"合计"', before
-    band, sort = office.get_by_label("等次"), office.get_by_label("排序方式")
+    band, sort = office.get_by_role("combobox", name="等次"), office.get_by_label("排序方式")
     show = office.get_by_role("button", name="查看", exact=True)
     for control, what in ((band, "the band filter"), (sort, "the sort menu"), (show, "the show button")):
         thumb_sized(control, what)
@@ -471,7 +484,7 @@ def test_score_sheet_is_usable_on_a_phone(portal, browser, screenshot, street, r
     show.tap()
     office.wait_for_url(re.compile(r"\?band=good&sort=name$"))
     assert [r["name"] for r in shown_rows(office)] == sorted([names["shequ"], names["a"]])
-    expect(office.get_by_label("等次")).to_have_value("good")
+    expect(office.get_by_role("combobox", name="等次")).to_have_value("good")
     expect(office.get_by_label("排序方式")).to_have_value("name")
     fits_the_phone(office, "the filtered score sheet")
     screenshot(office, "02-office-sheet-phone-filtered")
