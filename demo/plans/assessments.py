@@ -29,6 +29,7 @@ import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -175,6 +176,7 @@ def _submit_year(cycle, secretaries, *, months: int, skip_for: int | None) -> di
                     kind=SubmissionKind.REPORT,
                     title=title,
                     body=BODY.format(title=title),
+                    upload=_full_text(title),
                 )
             )
         if i < len(PRACTICES):
@@ -189,6 +191,12 @@ def _submit_year(cycle, secretaries, *, months: int, skip_for: int | None) -> di
                 )
             )
     return made
+
+
+def _full_text(title: str) -> SimpleUploadedFile:
+    """A report's full text as its attachment (a plain-text file: the demo has no office files)."""
+    text = f"{title}\n\n" + "\n\n".join(BODY.format(title=title) for _ in range(3))
+    return SimpleUploadedFile(f"{title}（全文）.txt", text.encode("utf-8"), content_type="text/plain")
 
 
 def _rate(rng, cycle, secretaries, *, members: int, tickets: int, few: int | None, exclude: set[int]):

@@ -53,6 +53,18 @@ def test_last_years_cycle_is_final_with_results_and_published_awards(demo):
     assert all(a.result_page is not None and a.result_page.live for a in awards)
 
 
+def test_the_awarded_report_is_published_with_its_full_text(demo, client):
+    cycle = AssessmentCycle.objects.get(year=timezone.localdate().year - 1)
+    award = Award.objects.select_related("submission__attachment").get(cycle=cycle, kind="report")
+    document = award.submission.attachment
+    assert document is not None and document.file.name.endswith(".txt")
+    blocks = [b for b in award.result_page.specific.body if b.block_type == "document"]
+    assert [b.value["document"].pk for b in blocks] == [document.pk]
+    download = client.get(document.url)  # anonymous: the page is live, so is its file
+    assert download.status_code == 200
+    assert award.submission.title in b"".join(download.streaming_content).decode("utf-8")
+
+
 def test_last_years_history_is_dated_last_year(demo):
     cycle = AssessmentCycle.objects.get(year=timezone.localdate().year - 1)
     year = cycle.year
