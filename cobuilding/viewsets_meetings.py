@@ -116,7 +116,7 @@ class MeetingCreateView(ServiceSaveMixin, generic.CreateView):
         return []
 
     def get_success_url(self) -> str:
-        return reverse(self.inspect_url_name, args=(quote(self.saved_instance.pk),))
+        return reverse("cobuilding_meeting:inspect", args=(quote(self.saved_instance.pk),))
 
     def call_service(self, form) -> JointMeeting:
         data = form.cleaned_data
