@@ -3,7 +3,7 @@
 SQ01 met its co-building units twice (the street's unit party organisation it co-builds with and
 the hospital outside the tree): four decisions among the two meetings — one done on time, one
 done late, one open and overdue (the daily task flags it to its owner and the community), one
-open and not yet due (owned by shequ).
+open and not yet due (owned by shequ). The meetings' activities are published with sign-up closed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from activities import services as activity_services
 from cobuilding import meetings
 from cobuilding.models import Agreement, AgreementStatus
 
@@ -38,7 +39,7 @@ def seed(ctx: SeedContext) -> None:
 
     def meeting(days_ago: int, title: str, minutes: str):
         held = today - days_ago * day
-        return meetings.create_joint_meeting(
+        made = meetings.create_joint_meeting(
             actor=None,
             community=community,
             agreements=agreements,
@@ -48,6 +49,10 @@ def seed(ctx: SeedContext) -> None:
             ends_at=_at(held, 16),
             minutes=minutes,
         )
+        # Held: published, sign-up closed (not "done": that is for activities with teams and hours).
+        activity_services.open_activity(made.activity, actor=None)
+        activity_services.close_activity(made.activity, actor=None)
+        return made
 
     first = meeting(
         40,
