@@ -29,6 +29,9 @@ class ActivityKind(models.TextChoices):
     RESEARCH_VISIT = "research_visit", _("Research visit")
     HOME_STUDY = "home_study", _("Study delivered to the door")
     LARGE_EVENT = "large_event", _("Large community event")
+    # A community (or the street) meeting its co-building units; its minutes and decisions are
+    # kept by cobuilding (JointMeeting), which builds on this app.
+    JOINT_MEETING = "joint_meeting", _("Co-building joint meeting")
 
 
 class MeetingType(models.TextChoices):

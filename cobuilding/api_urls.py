@@ -3,6 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import AgreementViewSet, NeedViewSet, ProjectViewSet, ReportInViewSet, ResourceViewSet
+from .api_meetings import DecisionViewSet, JointMeetingViewSet
 
 router = SimpleRouter()
 router.register("cobuilding/agreements", AgreementViewSet, basename="api-cobuilding-agreement")
@@ -10,5 +11,7 @@ router.register("cobuilding/resources", ResourceViewSet, basename="api-cobuildin
 router.register("cobuilding/needs", NeedViewSet, basename="api-cobuilding-need")
 router.register("cobuilding/projects", ProjectViewSet, basename="api-cobuilding-project")
 router.register("cobuilding/report-ins", ReportInViewSet, basename="api-cobuilding-report-in")
+router.register("cobuilding/meetings", JointMeetingViewSet, basename="api-cobuilding-meeting")
+router.register("cobuilding/decisions", DecisionViewSet, basename="api-cobuilding-decision")
 
 urlpatterns = router.urls

@@ -425,3 +425,7 @@ class UnitContact(UnitSideMixin):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit}"
+
+
+# Joint meetings (共建联席会议) live in their own module; imported here so Django finds them.
+from .models_meetings import Decision, DecisionStatus, JointMeeting, MeetingUnit  # noqa: E402, F401

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core.tree import path_within, paths_q
@@ -23,7 +23,18 @@ from orgchart.models import Organisation
 from volunteers.models import SignUp
 from volunteers.queries import CREDITED, ZERO, range_q
 
-from .models import Agreement, AgreementStatus, Need, NeedStatus, Project, ProjectStatus, ReportIn, Resource
+from .models import (
+    Agreement,
+    AgreementStatus,
+    Decision,
+    DecisionStatus,
+    Need,
+    NeedStatus,
+    Project,
+    ProjectStatus,
+    ReportIn,
+    Resource,
+)
 
 
 @dataclass(frozen=True)
@@ -107,13 +118,40 @@ class StreetFigures:
     needs_met: int
     projects_done: int
     report_ins_current: int
+    # Joint-meeting decisions due in the period (up to today), and those of them done by their due date.
+    decisions_due: int = 0
+    decisions_done_on_time: int = 0
+
+    @property
+    def decisions_on_time_rate(self) -> float | None:
+        """Decisions done on time over decisions due; None when none was due."""
+        return self.decisions_done_on_time / self.decisions_due if self.decisions_due else None
 
 
-def street_figures(root: Organisation, today: dt.date | None = None) -> StreetFigures:
+def decisions_on_time(root: Organisation, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(due, done on time) over the joint-meeting decisions of `root`'s subtree due from `start`
+    to `end`: done on time when done_on ≤ due_on. One query."""
+    row = (
+        Decision.objects.in_subtree(root)
+        .filter(due_on__gte=start, due_on__lte=end)
+        .aggregate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(status=DecisionStatus.DONE, done_on__lte=F("due_on"))),
+        )
+    )
+    return row["due"], row["on_time"]
+
+
+def street_figures(
+    root: Organisation, today: dt.date | None = None, period: tuple[dt.date, dt.date] | None = None
+) -> StreetFigures:
     """Co-building figures of `root`'s subtree (a street, or a community): agreements in force
-    today, resources on the lists by kind, needs open / met, projects done, members reported in.
-    Five queries whatever the number of rows."""
+    today, resources on the lists by kind, needs open / met, projects done, members reported in,
+    and joint-meeting decisions done on time among those due in `period` (default: this year up
+    to today; a decision not yet due does not count). Six queries whatever the number of rows."""
     today = today or timezone.localdate()
+    start, end = period or (dt.date(today.year, 1, 1), today)
+    decisions_due, decisions_in_time = decisions_on_time(root, start, min(end, today))
     agreements = (
         Agreement.objects.in_subtree(root)
         .filter(status=AgreementStatus.ACTIVE, starts_on__lte=today, ends_on__gte=today)
@@ -127,4 +165,6 @@ def street_figures(root: Organisation, today: dt.date | None = None) -> StreetFi
     )
     done = Project.objects.in_subtree(root).filter(status=ProjectStatus.DONE).count()
     current = ReportIn.objects.in_subtree(root).current().count()
-    return StreetFigures(agreements, by_kind, needs["open"], needs["met"], done, current)
+    return StreetFigures(
+        agreements, by_kind, needs["open"], needs["met"], done, current, decisions_due, decisions_in_time
+    )

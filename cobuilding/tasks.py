@@ -13,3 +13,11 @@ def flag_expiring_agreements(today: str | None = None) -> list[int]:
     from . import expiry
 
     return expiry.flag_expiring(dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=300, time_limit=360)
+def flag_overdue_decisions(today: str | None = None) -> list[int]:
+    """Tell owners and communities of joint-meeting decisions past due (daily; once per person)."""
+    from . import overdue
+
+    return overdue.flag_overdue(dt.date.fromisoformat(today) if today else None)

@@ -30,7 +30,7 @@ from core.admin.policies import READ_ONLY, AccessRulePolicy
 from core.admin.views import ObjectFormView, ScopedSingleObjectMixin, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
 
-from . import access, matching, services
+from . import access, matching, services, viewsets_meetings
 from .models import (
     Agreement,
     AgreementStatus,
@@ -56,6 +56,7 @@ POLICIES = {
     ReportIn: AccessRulePolicy(
         ReportIn, org_field=("community", "member__organisation"), actions=ADD_AND_VIEW
     ),
+    **viewsets_meetings.POLICIES,
 }
 
 
@@ -599,6 +600,8 @@ class CobuildingViewSetGroup(ModelViewSetGroup):
         NeedViewSet,
         ProjectViewSet,
         ReportInViewSet,
+        viewsets_meetings.MeetingViewSet,
+        viewsets_meetings.DecisionViewSet,
         OutsideUnitViewSet,
     )
     menu_icon = "group"

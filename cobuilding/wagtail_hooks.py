@@ -26,3 +26,11 @@ def register_cobuilding_log_actions(actions):
         "cobuilding.project", _("Make a project"), _("Co-building project made from a match")
     )
     actions.register_action("cobuilding.end_report_in", _("End the report-in"), _("Report-in ended"))
+    actions.register_action(
+        "cobuilding.minutes", _("Record the minutes"), _("Joint meeting minutes recorded")
+    )
+    actions.register_action(
+        "cobuilding.attendance", _("Unit attendance"), _("Joint meeting attendance recorded")
+    )
+    actions.register_action("cobuilding.decision", _("Add a decision"), _("Joint meeting decision added"))
+    actions.register_action("cobuilding.decision_done", _("Mark done"), _("Joint meeting decision done"))

@@ -52,3 +52,24 @@ def test_shequ_sees_sq01s_agreements_only(demo):
     shequ = get_user_model().objects.get(username="shequ")
     codes = set(access.manageable_agreements(shequ).values_list("community__code", flat=True))
     assert codes == {"SQ01"}
+
+
+def test_demo_joint_meetings_have_decisions_on_time_late_overdue_and_not_due(demo):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cobuilding import overdue, queries
+    from cobuilding.models import Decision, JointMeeting
+    from orgchart.models import Organisation
+
+    assert JointMeeting.objects.count() == 2
+    done = Decision.objects.filter(status="done")
+    assert sorted(d.done_on_time for d in done) == [False, True]
+    assert len(list(overdue.overdue_decisions())) == 1
+    assert Decision.objects.filter(status="open", due_on__gte=timezone.localdate()).count() == 1
+    sq01 = Organisation.objects.get(code="SQ01")
+    street = Organisation.objects.get(path=sq01.path[: Organisation.steplen])
+    today = timezone.localdate()
+    figures = queries.street_figures(street, today, period=(today - dt.timedelta(days=365), today))
+    assert (figures.decisions_due, figures.decisions_done_on_time) == (3, 1)

@@ -67,6 +67,12 @@ ENDPOINTS = {
     "/api/cobuilding/report-ins/{id}/": {"get"},
     "/api/cobuilding/report-ins/{id}/end/": {"post"},
     "/api/cobuilding/report-ins/hours/": {"get"},
+    "/api/cobuilding/meetings/": {"get"},
+    "/api/cobuilding/meetings/{id}/": {"get"},
+    "/api/cobuilding/meetings/{id}/decisions/": {"post"},
+    "/api/cobuilding/decisions/": {"get"},
+    "/api/cobuilding/decisions/{id}/": {"get"},
+    "/api/cobuilding/decisions/{id}/done/": {"post"},
 }
 
 

@@ -1,0 +1,143 @@
+"""The joint-meeting API under /api/cobuilding/: meetings (with units and decisions) and decisions.
+
+Thin, as cobuilding.api: what a user sees is cobuilding.meetings_access (the community's
+post-holders, the units taking part; others 404); writes are cobuilding.meetings' services with
+actor=request.user (400 with the Chinese reason, 403).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import meetings, meetings_access
+from .api import ReadOnly, _errors
+from .models import Decision, JointMeeting, MeetingUnit
+from .serializers_meetings import (
+    AddDecisionSerializer,
+    DecisionQuerySerializer,
+    DecisionSerializer,
+    DoneSerializer,
+    JointMeetingSerializer,
+)
+
+DECISION_RELATED = ("meeting__activity", "owner_user", "owner_unit_org", "owner_outside_unit")
+
+
+@extend_schema(tags=["cobuilding"], responses={200: JointMeetingSerializer, **_errors(401, 404)})
+class JointMeetingViewSet(ReadOnly):
+    """Joint meetings (共建联席会议) of the communities you manage, and those your unit takes part in."""
+
+    serializer_class = JointMeetingSerializer
+    queryset = JointMeeting.objects.none()
+
+    def get_queryset(self) -> QuerySet[JointMeeting]:
+        return (
+            meetings_access.visible_meetings(self.request.user)
+            .select_related("activity", "community")
+            .prefetch_related(
+                Prefetch(
+                    "units",
+                    queryset=MeetingUnit.objects.select_related(
+                        "agreement__unit_org", "agreement__outside_unit"
+                    ),
+                ),
+                Prefetch("decisions", queryset=Decision.objects.select_related(*DECISION_RELATED)),
+            )
+            .order_by("-activity__starts_at", "-pk")
+        )
+
+    @extend_schema(
+        summary=gettext_lazy("Add a decision to a joint meeting"),
+        description=gettext_lazy("The community's post-holders; one owner: owner_user or owner_unit."),
+        request=AddDecisionSerializer,
+        responses={201: DecisionSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def decisions(self, request: Request, pk=None) -> Response:
+        meeting = self.get_object()
+        params = AddDecisionSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        owner_user = unit = None
+        if data.get("owner_user"):
+            owner_user = get_user_model().objects.filter(pk=data["owner_user"]).first()
+            if owner_user is None:  # a forged id reads as any login that may not own it
+                raise ValidationError(
+                    {
+                        "owner": _(
+                            "The owner must be a post-holder of the community or of a unit taking part, "
+                            "or a unit's contact."
+                        )
+                    }
+                )
+        if data.get("owner_unit"):
+            unit = (
+                meeting.units.select_related("agreement__unit_org", "agreement__outside_unit")
+                .filter(pk=data["owner_unit"])
+                .first()
+            )
+            if unit is None:
+                raise ValidationError({"owner": _("The owning unit must take part in the meeting.")})
+        decision = meetings.add_decision(
+            meeting,
+            actor=request.user,
+            text=data["text"],
+            due_on=data["due_on"],
+            owner_user=owner_user,
+            owner_unit_org=unit.agreement.unit_org if unit else None,
+            owner_outside_unit=unit.agreement.outside_unit if unit else None,
+        )
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["cobuilding"], responses={200: DecisionSerializer, **_errors(401, 404)})
+class DecisionViewSet(ReadOnly):
+    """Decisions of the joint meetings you see; ?status=open|done, ?overdue=true."""
+
+    serializer_class = DecisionSerializer
+    queryset = Decision.objects.none()
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        rows = meetings_access.visible_decisions(self.request.user).select_related(*DECISION_RELATED)
+        if self.action == "list":
+            params = DecisionQuerySerializer(data=self.request.query_params)
+            params.is_valid(raise_exception=True)
+            if params.validated_data.get("status"):
+                rows = rows.filter(status=params.validated_data["status"])
+            if params.validated_data.get("overdue"):
+                rows = rows.overdue()
+        return rows.order_by("status", "due_on", "pk")
+
+    @extend_schema(parameters=[DecisionQuerySerializer])
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=gettext_lazy("Mark a decision done"),
+        description=gettext_lazy(
+            "By the community's post-holders or the decision's owner (a unit's side too)."
+        ),
+        request=DoneSerializer,
+        responses={200: DecisionSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def done(self, request: Request, pk=None) -> Response:
+        decision = self.get_object()
+        params = DoneSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        done = meetings.complete_decision(
+            decision,
+            actor=request.user,
+            done_on=params.validated_data.get("done_on"),
+            note=params.validated_data.get("note", ""),
+        )
+        return Response(DecisionSerializer(done).data)
