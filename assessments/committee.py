@@ -1,24 +1,26 @@
-"""Reads behind the street committee's scoring pages: who can be scored (the street's community
-secretaries in post today: the same rule as work.score's, work.secretary_community), the cycle's
+"""Reads behind the street committee's scoring pages: who can be scored (every community
+secretary the cycle scores, cycle_secretaries: the rule of work.score and compute_scores), the cycle's
 committee indicators, and one scorer's table of scores against how many committee members scored.
 A fixed number of queries whatever the number of secretaries or scores."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
-from core.tree import path_prefix_q
-from orgchart.models import COMMUNITY_KINDS, PostTitle, Tenure, current_tenure_q
+from orgchart.models import Organisation, Tenure, current_tenure_q
 
+from .evidence.secretaries import community_stints
+from .evidence.types import Stint
 from .models import AssessmentCycle, CommitteeScore, Indicator, IndicatorSource
 
 
 @dataclass(frozen=True)
 class Secretary:
-    """A community secretary in post today; `user_id` None: no login, so no committee score."""
+    """A community secretary the cycle scores; `user_id` None: no login, so no committee score."""
 
     member_id: int
     user_id: int | None
@@ -45,31 +47,31 @@ class Row:
         return all(cell.mine is not None for cell in self.cells)
 
 
-def current_secretaries(cycle: AssessmentCycle) -> list[Secretary]:
-    """The street's community secretaries in post today, in the street's order of communities
-    (one query). A member holding two communities' posts is listed once."""
-    street = cycle.street
-    rows = (
-        Tenure.objects.filter(
-            current_tenure_q(day=timezone.localdate()),
-            path_prefix_q(street.path, "post__organisation__path"),
-            post__title=PostTitle.SECRETARY,
-            post__organisation__kind__in=COMMUNITY_KINDS,
-            post__organisation__depth=street.depth + 1,
+def cycle_secretaries(cycle: AssessmentCycle, today: dt.date | None = None) -> list[Secretary]:
+    """Everyone the cycle scores: each community secretary of the street who held the post on a
+    day of the cycle's year up to today (evidence.secretaries.community_stints, the rule
+    compute_scores follows), so a secretary replaced in the year is scored by the committee too.
+    In the street's order of communities, each member once (at the community of their longest
+    stint, as the scores do); three queries."""
+    today = today or timezone.localdate()
+    start = dt.date(cycle.year, 1, 1)
+    until = max(start, min(today, dt.date(cycle.year, 12, 31)))
+    stints, _vacancies = community_stints(cycle.street, start, until)
+    longest: dict[int, Stint] = {}
+    for stint in stints:
+        held = longest.get(stint.member_id)
+        if held is None or (stint.span.days, stint.span.end) > (held.span.days, held.span.end):
+            longest[stint.member_id] = stint
+    names = dict(
+        Organisation.objects.filter(pk__in={s.community_id for s in longest.values()}).values_list(
+            "pk", "name"
         )
-        .values_list(
-            "member_id",
-            "member__user_id",
-            "member__name",
-            "post__organisation_id",
-            "post__organisation__name",
-        )
-        .order_by("post__organisation__path", "started_on", "pk")
     )
-    seen: dict[int, Secretary] = {}
-    for member_id, user_id, name, community_id, community in rows:
-        seen.setdefault(member_id, Secretary(member_id, user_id, name, community_id, community))
-    return list(seen.values())
+    ordered = sorted(longest.values(), key=lambda s: (s.community_path, s.span.start, s.member_id))
+    return [
+        Secretary(s.member_id, s.user_id, s.name, s.community_id, names.get(s.community_id, ""))
+        for s in ordered
+    ]
 
 
 def committee_indicators(cycle: AssessmentCycle) -> list[Indicator]:

@@ -55,7 +55,7 @@ def _read_only_reason(cycle: AssessmentCycle) -> str:
 def table(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     indicators = committee.committee_indicators(cycle)
-    secretaries = committee.current_secretaries(cycle)
+    secretaries = committee.cycle_secretaries(cycle)
     rows = committee.score_table(cycle, request.user, secretaries, indicators)
     todo = [r for r in rows if r.secretary.user_id is not None and not r.done_by_me]
     return render(
@@ -111,7 +111,7 @@ def _save(cycle: AssessmentCycle, request: HttpRequest, secretary_user, indicato
 @login_required
 def secretary(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     cycle = _cycle(request, pk)
-    person = next((s for s in committee.current_secretaries(cycle) if s.member_id == member_id), None)
+    person = next((s for s in committee.cycle_secretaries(cycle) if s.member_id == member_id), None)
     if person is None:
         raise Http404
     indicators = committee.committee_indicators(cycle)

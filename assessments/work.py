@@ -30,7 +30,7 @@ from core.text import normalise
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, PostTitle, Tenure
 
-from . import access, attachments, scoring
+from . import access, attachments, committee, scoring
 from .models import (
     AssessmentCycle,
     Award,
@@ -177,7 +177,7 @@ def score(
         raise ValidationError(_("The committee scores only during the review."))
     if indicator.cycle_id != cycle.pk or indicator.source != IndicatorSource.COMMITTEE:
         raise ValidationError({"indicator": _("Choose a committee indicator of this assessment.")})
-    if secretary is None or secretary_community(secretary, cycle) is None:
+    if secretary is None or secretary.pk not in {s.user_id for s in committee.cycle_secretaries(cycle)}:
         raise ValidationError({"secretary": _("Choose a community secretary of this street.")})
     try:
         value = Decimal(str(value).strip())

@@ -5,12 +5,15 @@ review, bad input 400 with nothing written, and queries that do not grow with se
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from assessments import work
 from assessments.models import CommitteeScore, Phase, Submission
 from orgchart.models import OrgKind
 from tests.assessments.committee_support import committee_street, in_phase, queries_of, shown
@@ -374,3 +377,36 @@ def test_committee_translations_are_complete_and_keep_their_placeholders():
         if "%(" not in msgid:
             continue
         assert msgstr and set(re.findall(r"%\(\w+\)s", msgid)) == set(re.findall(r"%\(\w+\)s", msgstr)), msgid
+
+
+# A secretary replaced during the year ----------------------------------------------------------
+
+
+def test_a_secretary_who_left_the_post_this_year_is_scored_too(client, setup, roles, street):
+    """compute_scores scores everyone who held a community's secretary post in the cycle's year;
+    the committee scores the same people (else a replaced secretary's committee points were 0)."""
+    cycle, ind = setup["cycle"], setup["ind"]
+    year = cycle.year
+    _community, former = community_with_secretary(
+        street["street"], started_on=dt.date(year - 1, 1, 1), ended_on=dt.date(year, 3, 31)
+    )
+    _community, long_gone = community_with_secretary(
+        street["street"], started_on=dt.date(year - 3, 1, 1), ended_on=dt.date(year - 1, 6, 30)
+    )
+    client.force_login(roles["street_secretary"])
+    listed = {row.secretary.member_id for row in client.get(_table(cycle)).context["rows"]}
+    assert former.pk in listed and long_gone.pk not in listed
+    done = client.post(_page(cycle, former), _form(ind, **GOOD))
+    assert done.status_code == 302
+    assert CommitteeScore.objects.filter(secretary=former.user).count() == 3
+    assert client.get(_page(cycle, long_gone)).status_code == 404
+    with pytest.raises(ValidationError):
+        work.score(
+            cycle,
+            actor=roles["street_secretary"],
+            indicator=ind["L-committee"],
+            secretary=long_gone.user,
+            value="10",
+            comment="不应计分",
+        )
+    assert not CommitteeScore.objects.filter(secretary=long_gone.user).exists()
