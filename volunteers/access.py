@@ -102,7 +102,8 @@ def _in_subtree_scope(member: Member, activity: Activity) -> bool:
         if extra is None:
             return False
         return Member.objects.filter(extra, pk=member.pk).exists()
-    return Member.objects.filter(path_prefix_q(organiser_path, "organisation__path") | extra, pk=member.pk).exists()
+    own_subtree = path_prefix_q(organiser_path, "organisation__path")
+    return Member.objects.filter(own_subtree | extra, pk=member.pk).exists()
 
 
 def may_sign_up(user, activity: Activity) -> bool:
