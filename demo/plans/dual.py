@@ -4,9 +4,9 @@ community's page (/cobuilding/report-ins/<id>/) and the home branch's show hours
 
 - The first DUAL_LOGINS reported-in members get a login (`zaizhi01`…, the demo password); the
   rest keep none (the community page says so next to their names).
-- Each residence community held a service activity this year, finished, in which two of every
-  three of its reported-in members with a login served (credited hours); the others have not
-  served this year — the community page's filter and invitations have someone to show.
+- Each residence community held a service activity this year (run by its team), finished, in
+  which two of every three of its reported-in members with a login served (credited hours); the
+  others have not served this year — the community page's filter and invitations have someone to show.
 - Each community has an open activity "for the members of the organiser's organisation" coming
   up: reported-in members may sign up (cobuilding.eligibility); the first one did, through the
   sign-up service, which checks it.
@@ -27,7 +27,7 @@ from activities.models import Activity, ActivityKind, ActivityState, Eligibility
 from cobuilding.models import ReportIn
 from orgchart.models import Member, Tenure, current_tenure_q
 from volunteers import services as volunteer_services
-from volunteers.models import SignUp, SignUpStatus
+from volunteers.models import SignUp, SignUpStatus, Team
 
 from ..tables import DEMO_PASSWORD
 
@@ -98,6 +98,9 @@ def seed_dual_service(report_ins: list[ReportIn], unit_orgs) -> dict[str, int]:
         SignUp.objects.bulk_create(rows)
         served += len(rows)
         Activity.objects.filter(pk=done.pk).update(state=ActivityState.DONE)
+        team = Team.objects.filter(organisation=community).order_by("pk").first()
+        if team is not None:  # run by the community's team, as the demo's other service is
+            team.activities.add(done)
         coming = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=6), dt.time(9)))
         upcoming[community.pk] = activity_services.create_activity(
             actor=None,
