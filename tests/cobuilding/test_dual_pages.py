@@ -266,3 +266,9 @@ def test_invitations_take_the_same_queries_at_one_and_ten_times_the_members(
         counts.append(len(queries))
         assert result.invited == made
     assert counts[0] == counts[1]
+
+
+def test_the_admin_menu_links_the_pages_for_post_holders_only(client, roles):
+    index = reverse("cobuilding_dual:index")
+    client.force_login(roles["community_secretary"])
+    assert index in client.get(reverse("wagtailadmin_home")).content.decode()
