@@ -6,3 +6,11 @@ class CobuildingConfig(AppConfig):
     name = "cobuilding"
     verbose_name = _("Co-building and dual reporting")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from volunteers import scopes
+
+        from .eligibility import reported_in_members_q
+
+        # Reported-in members may sign up for their residence community's activities (双报到).
+        scopes.register(reported_in_members_q)

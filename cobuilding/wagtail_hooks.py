@@ -3,10 +3,13 @@ through core.admin.policies) and the log actions."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from . import access
 from .viewsets import POLICIES, CobuildingViewSetGroup
 
 for _model, _policy in POLICIES.items():
@@ -34,3 +37,17 @@ def register_cobuilding_log_actions(actions):
     )
     actions.register_action("cobuilding.decision", _("Add a decision"), _("Joint meeting decision added"))
     actions.register_action("cobuilding.decision_done", _("Mark done"), _("Joint meeting decision done"))
+
+
+class _DualReportingMenuItem(MenuItem):
+    """The dual reporting pages (/cobuilding/report-ins/), for post-holders (views_dual's rule)."""
+
+    def is_shown(self, request) -> bool:
+        return access.is_cobuilding_manager(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_dual_reporting_menu_item():
+    return _DualReportingMenuItem(
+        _("Dual reporting"), reverse("cobuilding_dual:index"), icon_name="group", order=167
+    )

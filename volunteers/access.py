@@ -3,8 +3,10 @@
 - Organisers: managers of the organiser organisation (activities.access) and the leaders of a
   team the activity belongs to. They check people in, complete the activity, adjust hours and
   see the roster.
-- Sign-up (eligibility_refusal): "subtree" takes active party members of the organiser's subtree;
-  "members" any active party member; "anyone" also registered volunteers.
+- Sign-up (eligibility_refusal): "subtree" takes active party members of the organiser's subtree
+  and those the registered member scopes admit (volunteers.scopes: cobuilding adds members
+  reported in to the organising community); "members" any active party member; "anyone" also
+  registered volunteers.
 - The volunteer-service dashboard of a subtree (figures, no names) is read by those who manage it,
   as 三会一课 compliance is (can_view_dashboard, dashboard_roots).
 - A volunteer's mobile is shown in full to the volunteer themself and to the holders of files-
@@ -19,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from activities import access as activity_access
 from activities.models import Activity, Eligibility
-from core.tree import path_within, paths_q
+from core.tree import path_prefix_q, path_within, paths_q
 from orgchart import access as org_access
+from orgchart.models import Member
 
+from . import scopes
 from .models import Team, Volunteer
 
 
@@ -73,7 +77,7 @@ def eligibility_refusal(user, activity: Activity) -> str | None:
     if member is not None and not member.is_active:
         member = None
     if activity.eligibility == Eligibility.SUBTREE:
-        if member is not None and member.organisation.path.startswith(activity.organiser.path):
+        if member is not None and _in_subtree_scope(member, activity):
             return None
         return _("You are not eligible: this activity is for party members of %(organisation)s.") % {
             "organisation": activity.organiser.name
@@ -83,6 +87,23 @@ def eligibility_refusal(user, activity: Activity) -> str | None:
     if member is not None or volunteer_for(user) is not None:
         return None
     return _("You are not eligible: register as a volunteer first.")
+
+
+def _in_subtree_scope(member: Member, activity: Activity) -> bool:
+    """The member's branch lies in the organiser's subtree, or a registered scope admits them.
+
+    At most one query: none when the member's organisation is loaded and in the subtree; else
+    a single EXISTS over the member's row asking the subtree and every scope together."""
+    organiser_path = activity.organiser.path
+    extra = scopes.extra_members_q(activity)
+    if Member.organisation.is_cached(member) or extra is None:
+        if member.organisation.path.startswith(organiser_path):
+            return True
+        if extra is None:
+            return False
+        return Member.objects.filter(extra, pk=member.pk).exists()
+    own_subtree = path_prefix_q(organiser_path, "organisation__path")
+    return Member.objects.filter(own_subtree | extra, pk=member.pk).exists()
 
 
 def may_sign_up(user, activity: Activity) -> bool:

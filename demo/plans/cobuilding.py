@@ -6,8 +6,9 @@
   also with the hospital outside the tree (ends in 65 days), and one draft.
 - Resources on the communities' lists from those units; needs of the first two communities,
   one of them met by a project that is done; open needs with suggestions to show.
-- Employed members of the units' branches reported in to the first three communities.
-Not yet: service hours of the reported-in members (they have no logins in the demo).
+- Employed members of the units' branches reported in to the first three communities, some with
+  logins and hours served there this year (demo.plans.dual): both the community's and the home
+  branch's dual reporting pages show hours.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.tree import paths_q
 from orgchart.models import Member, MemberCategory, OrgKind
 
 from ..seed import SeedContext
+from .dual import seed_dual_service
 
 COMMUNITIES = ("SQ01", "SQ02", "SQ03")
 OUTSIDE_UNITS = (
@@ -193,8 +195,10 @@ def seed(ctx: SeedContext) -> None:
         )
         for n, member in enumerate(unit_members)
     ]
+    dual = seed_dual_service(report_ins, units)
     ctx.lap("co-building")
     ctx.figures += [
+        *dual.items(),
         ("co-building agreements", len(agreements)),
         ("co-building resources", len(resources) + 3),
         ("report-ins", len(report_ins)),
