@@ -56,7 +56,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # 404, not 403: do not confirm to a stranger that the record exists.
         raise Http404(_("No such member."))
     personal = access.personal_data(request.user, member)
-    tenures = member.tenures.select_related("post__organisation").order_by("-started_on")
+    tenures = member.tenures.select_related("post__organisation", "from_organisation").order_by("-started_on")
     transfers = member.transfers.select_related("from_organisation", "to_organisation")
     return render(
         request,
