@@ -3,10 +3,13 @@ through core.admin.policies) and the log actions."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from . import access
 from .viewsets import POLICIES, CobuildingViewSetGroup
 
 for _model, _policy in POLICIES.items():
@@ -26,3 +29,18 @@ def register_cobuilding_log_actions(actions):
         "cobuilding.project", _("Make a project"), _("Co-building project made from a match")
     )
     actions.register_action("cobuilding.end_report_in", _("End the report-in"), _("Report-in ended"))
+
+
+class FiguresMenuItem(MenuItem):
+    """The street figures page (/cobuilding/figures/), for post-holders of a street or community
+    (the page's own rule)."""
+
+    def is_shown(self, request) -> bool:
+        return access.choosable_communities(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_figures_menu_item():
+    return FiguresMenuItem(
+        _("Co-building figures"), reverse("cobuilding:figures"), icon_name="table", order=167
+    )

@@ -31,6 +31,7 @@ urlpatterns = [
     path("activities/", include("volunteers.urls")),
     path("reading/", include("portal.reading_urls")),
     path("assessments/", include("assessments.urls")),
+    path("cobuilding/", include("cobuilding.urls")),
 ]
 
 if settings.DEBUG:
