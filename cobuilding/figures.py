@@ -122,7 +122,10 @@ def figures_charts(page: FiguresPage) -> FiguresCharts:
         ),
         needs=bar_chart(
             _("Needs"),
-            [(_("Open"), page.totals.needs_open), (_("Met"), page.totals.needs_met)],
+            [
+                (str(NeedStatus.OPEN.label), page.totals.needs_open),
+                (str(NeedStatus.MET.label), page.totals.needs_met),
+            ],
             unit=_("needs"),
         ),
         agreements=bar_chart(
