@@ -192,3 +192,16 @@ def test_api_member_detail_lists_the_part_time_post(street, roles, unit):
     assert part_time[0]["from_organisation"] == unit["unit"].pk
     assert part_time[0]["from_organisation_name"] == "区中心医院党委"
     assert part_time[0]["organisation"] == street["community1"].pk
+
+
+def test_the_organisation_page_and_the_post_list_show_part_time_holders(client, street, roles, unit):
+    post = _committee_post(street)
+    services.appoint(post, unit["leader"], started_on=dt.date(2025, 1, 1), from_organisation=unit["unit"])
+    client.force_login(roles["community_secretary"])
+    with translation.override("en"):
+        page = client.get(reverse("orgchart:org_members", args=(street["community1"].pk,)))
+        listing = client.get(reverse("orgchart_post:index"))
+    assert page.status_code == 200
+    assert [t.member for t in page.context["part_time"]] == [unit["leader"]]
+    assert 'data-testid="part-time-holders"' in page.content.decode()
+    assert "Part-time · from 区中心医院党委" in listing.content.decode()
