@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tree import paths_q
+
 from .. import access
 from ..models import (
     Member,
@@ -54,7 +56,7 @@ def appoint(
     if not member.is_active:
         raise ValidationError(_("This member has left the street and cannot hold a post."))
     if ended_on is not None and ended_on < started_on:
-        raise ValidationError(_("The term cannot end before it starts."))
+        raise ValidationError({"ended_on": _("The term cannot end before it starts.")})
     if from_organisation is not None:
         check_part_time(post, member, from_organisation)
     tenure = Tenure(
@@ -84,10 +86,16 @@ def part_time_origins(post: Post):
 
 
 def part_time_candidates(post: Post):
-    """Members who may be appointed part-time to `post`: active members of the street's unit
-    party organisations (whoever manages `post` picks among them, not among the whole street)."""
+    """Whom the admin offers for a part-time post: active members holding a current post in one
+    of the street's unit party organisations (a unit's secretary and committee, 双向进入) — not
+    every member of every unit, whose names a community's managers have no need to see."""
     paths = tuple(part_time_origins(post).values_list("path", flat=True))
-    return Member.objects.in_subtrees(paths).active() if paths else Member.objects.none()
+    if not paths:
+        return Member.objects.none()
+    leaders = Tenure.objects.filter(current_tenure_q(), part_time=False).filter(
+        paths_q(paths, "post__organisation__path")
+    )
+    return Member.objects.active().filter(pk__in=leaders.values("member"))
 
 
 def check_part_time(post: Post, member: Member, origin: Organisation) -> None:

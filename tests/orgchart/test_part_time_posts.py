@@ -205,3 +205,19 @@ def test_the_organisation_page_and_the_post_list_show_part_time_holders(client, 
     assert [t.member for t in page.context["part_time"]] == [unit["leader"]]
     assert 'data-testid="part-time-holders"' in page.content.decode()
     assert "Part-time · from 区中心医院党委" in listing.content.decode()
+
+
+def test_the_form_offers_the_units_post_holders_only(client, street, roles, unit):
+    plain = MemberFactory(organisation=unit["branch"], name="医院普通党员")
+    post = _committee_post(street)
+    client.force_login(roles["community_secretary"])
+    form = client.get(reverse("orgchart_post:appoint_part_time", args=(post.pk,))).context["form"]
+    offered = list(form.fields["member"].queryset)
+    assert unit["leader"] in offered and plain not in offered
+    assert roles["own_member"] not in offered
+    assert list(form.fields["from_organisation"].queryset) == [unit["unit"]]
+    response = client.post(
+        reverse("orgchart_post:appoint_part_time", args=(post.pk,)),
+        {"from_organisation": unit["unit"].pk, "member": plain.pk, "started_on": "2025-01-01"},
+    )
+    assert response.status_code == 200 and not Tenure.objects.filter(post=post).exists()
