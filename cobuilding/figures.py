@@ -58,6 +58,19 @@ class FiguresPage:
         return sum(self.totals.resources_by_kind.values())
 
     @property
+    def decisions(self) -> tuple[int, int] | None:
+        """(done on time, due) of joint-meeting decisions this year, when street_figures counts
+        them (joint meetings, merged separately) and any was due; None otherwise."""
+        due = getattr(self.totals, "decisions_due", 0)
+        if not due:
+            return None
+        return getattr(self.totals, "decisions_done_on_time", 0), due
+
+    @property
+    def decisions_display(self) -> str:
+        return f"{self.decisions[0]} / {self.decisions[1]}" if self.decisions else ""
+
+    @property
     def resources_by_kind(self) -> list[tuple[str, str, int]]:
         """Every kind, in the list's order, with its count (0 included): (kind, label, count)."""
         counts = self.totals.resources_by_kind
@@ -174,6 +187,7 @@ def figures_workbook(page: FiguresPage) -> bytes:
         (_("Needs met"), totals.needs_met),
         (_("Projects done"), totals.projects_done),
         (_("Members reported in"), totals.report_ins_current),
+        *([(_("Decisions done on time"), page.decisions_display)] if page.decisions else []),
     ):
         summary.append(safe_row(summary, [label, value]))
     kinds = book.create_sheet(_("Resources by kind"))
