@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from orgchart.models import Organisation
 
-from . import access, matching, queries, services
+from . import access, editing, matching, queries, services
 from .models import Agreement, Need, Project, ReportIn, Resource
 from .serializers import (
     AgreementSerializer,
@@ -31,6 +31,14 @@ from .serializers import (
     ReportInSerializer,
     ResourceSerializer,
     SuggestionSerializer,
+)
+from .serializers_write import (
+    AgreementCreateSerializer,
+    AgreementUpdateSerializer,
+    NeedCreateSerializer,
+    NeedUpdateSerializer,
+    ResourceCreateSerializer,
+    ResourceUpdateSerializer,
 )
 
 
@@ -50,12 +58,78 @@ class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generi
     pass
 
 
+class Writable(ReadOnly):
+    """List and read (scoped), create (POST) and change (PATCH) through the services: the row to
+    change is looked up among those the user sees (others: 404); the service then asks whether they
+    manage it (a unit's side: 403). The answer is the row as read."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    create_serializer_class = None
+    update_serializer_class = None
+
+    def create_row(self, data: dict):
+        raise NotImplementedError
+
+    def update_row(self, row, data: dict):
+        raise NotImplementedError
+
+    def _params(self, serializer_class):
+        params = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
+    def _answer(self, row, http_status=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=row.pk)
+        return Response(self.get_serializer(fresh).data, status=http_status)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        row = self.create_row(self._params(self.create_serializer_class))
+        return self._answer(row, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        row = self.get_object()
+        return self._answer(self.update_row(row, self._params(self.update_serializer_class)))
+
+
+def _write_schema(create_summary, update_summary, create, update, read) -> dict:
+    return {
+        "create": extend_schema(
+            summary=create_summary,
+            request=create,
+            responses={201: read, **_errors(400, 401, 403)},
+        ),
+        "partial_update": extend_schema(
+            summary=update_summary,
+            request=update,
+            responses={200: read, **_errors(400, 401, 403, 404)},
+        ),
+    }
+
+
 @extend_schema(tags=["cobuilding"], responses={200: AgreementSerializer, **_errors(401, 404)})
-class AgreementViewSet(ReadOnly):
-    """Co-building agreements of the communities you manage, and of your unit."""
+@extend_schema_view(
+    **_write_schema(
+        _("Record an agreement"),
+        _("Change an agreement"),
+        AgreementCreateSerializer,
+        AgreementUpdateSerializer,
+        AgreementSerializer,
+    )
+)
+class AgreementViewSet(Writable):
+    """Co-building agreements of the communities you manage, and of your unit. PATCH changes the
+    term, signing date, contacts or content of a draft or active agreement (overlap checked)."""
 
     serializer_class = AgreementSerializer
     queryset = Agreement.objects.none()
+    create_serializer_class = AgreementCreateSerializer
+    update_serializer_class = AgreementUpdateSerializer
+
+    def create_row(self, data: dict) -> Agreement:
+        return services.create_agreement(actor=self.request.user, **data)
+
+    def update_row(self, row: Agreement, data: dict) -> Agreement:
+        return editing.update_agreement(row, actor=self.request.user, **data)
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return (
@@ -66,11 +140,28 @@ class AgreementViewSet(ReadOnly):
 
 
 @extend_schema(tags=["cobuilding"], responses={200: ResourceSerializer, **_errors(401, 404)})
-class ResourceViewSet(ReadOnly):
+@extend_schema_view(
+    **_write_schema(
+        _("Add a resource to a list"),
+        _("Change a resource"),
+        ResourceCreateSerializer,
+        ResourceUpdateSerializer,
+        ResourceSerializer,
+    )
+)
+class ResourceViewSet(Writable):
     """Resource lists (资源清单) of the communities you manage, and your unit's resources."""
 
     serializer_class = ResourceSerializer
     queryset = Resource.objects.none()
+    create_serializer_class = ResourceCreateSerializer
+    update_serializer_class = ResourceUpdateSerializer
+
+    def create_row(self, data: dict) -> Resource:
+        return services.add_resource(actor=self.request.user, **data)
+
+    def update_row(self, row: Resource, data: dict) -> Resource:
+        return editing.update_resource(row, actor=self.request.user, **data)
 
     def get_queryset(self) -> QuerySet[Resource]:
         return (
@@ -80,12 +171,44 @@ class ResourceViewSet(ReadOnly):
         )
 
 
+def _published(data: dict, need: Need | None = None) -> list | None:
+    """The units a need is published to, from the request (None: unchanged on an update)."""
+    orgs = data.pop("published_to_orgs", None)
+    outside = data.pop("published_to_outside", None)
+    if orgs is None and outside is None:
+        return [] if need is None else None
+    if need is not None:
+        orgs = list(need.published_to_orgs.all()) if orgs is None else orgs
+        outside = list(need.published_to_outside.all()) if outside is None else outside
+    return [*(orgs or []), *(outside or [])]
+
+
 @extend_schema(tags=["cobuilding"], responses={200: NeedSerializer, **_errors(401, 404)})
-class NeedViewSet(ReadOnly):
-    """Need lists (需求清单) of the communities you manage, and needs published to your unit."""
+@extend_schema_view(
+    **_write_schema(
+        _("Add a need to a list"),
+        _("Change an open need"),
+        NeedCreateSerializer,
+        NeedUpdateSerializer,
+        NeedSerializer,
+    )
+)
+class NeedViewSet(Writable):
+    """Need lists (需求清单) of the communities you manage, and needs published to your unit. PATCH
+    changes an open need."""
 
     serializer_class = NeedSerializer
     queryset = Need.objects.none()
+    create_serializer_class = NeedCreateSerializer
+    update_serializer_class = NeedUpdateSerializer
+
+    def create_row(self, data: dict) -> Need:
+        published = _published(data)
+        return services.add_need(actor=self.request.user, published_to=published, **data)
+
+    def update_row(self, row: Need, data: dict) -> Need:
+        published = _published(data, row)
+        return editing.update_need(row, actor=self.request.user, published_to=published, **data)
 
     def get_queryset(self) -> QuerySet[Need]:
         return (

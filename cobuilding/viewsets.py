@@ -42,7 +42,11 @@ from .models import (
     ReportIn,
     Resource,
     ResourceKind,
+    UnitContact,
 )
+from .viewsets_contacts import POLICY as UNIT_CONTACT_POLICY
+from .viewsets_contacts import UnitContactViewSet
+from .viewsets_editing import EditAgreementView, EditNeedView, EditResourceView
 
 ADD_AND_VIEW = frozenset({"add", "view", "change"})
 
@@ -57,6 +61,7 @@ POLICIES = {
         ReportIn, org_field=("community", "member__organisation"), actions=ADD_AND_VIEW
     ),
     **viewsets_meetings.POLICIES,
+    UnitContact: UNIT_CONTACT_POLICY,
 }
 
 
@@ -176,6 +181,7 @@ class AgreementIndexView(generic.IndexView):
     filterset_class = AgreementFilterSet
     activate_url_name: str | None = None
     end_url_name: str | None = None
+    change_url_name: str | None = None
 
     def get_base_queryset(self) -> QuerySet[Agreement]:
         return (
@@ -198,6 +204,9 @@ class AgreementIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance) -> list:
         buttons = super().get_list_more_buttons(instance)
+        if instance.status != AgreementStatus.ENDED:
+            url = reverse(self.change_url_name, args=(quote(instance.pk),))
+            buttons.append(MenuItem(_("Edit"), url, icon_name="edit", priority=14))
         if instance.status == AgreementStatus.DRAFT:
             url = reverse(self.activate_url_name, args=(quote(instance.pk),))
             buttons.append(MenuItem(_("Put in force"), url, icon_name="check", priority=15))
@@ -283,6 +292,7 @@ class AgreementViewSet(CobuildingViewSet):
     extra_views = {
         "activate": (ActivateAgreementView, "activate"),
         "end": (EndAgreementView, "end"),
+        "change": (EditAgreementView, "change"),
     }
 
 
@@ -301,6 +311,14 @@ class ResourceFilterSet(KindFilterSet):
 
 class ResourceIndexView(generic.IndexView):
     filterset_class = ResourceFilterSet
+    change_url_name: str | None = None
+
+    def get_list_more_buttons(self, instance) -> list:
+        url = reverse(self.change_url_name, args=(quote(instance.pk),))
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(_("Edit"), url, icon_name="edit", priority=14),
+        ]
 
     def get_base_queryset(self) -> QuerySet[Resource]:
         return (
@@ -343,6 +361,7 @@ class ResourceViewSet(CobuildingViewSet):
     index_view_class = ResourceIndexView
     add_view_class = ResourceCreateView
     create_form_fields = ResourceCreateView.service_fields
+    extra_views = {"change": (EditResourceView, "change")}
 
 
 # Needs and their suggestions -------------------------------------------------------------------
@@ -359,6 +378,7 @@ class NeedFilterSet(KindFilterSet):
 class NeedIndexView(generic.IndexView):
     filterset_class = NeedFilterSet
     match_url_name: str | None = None
+    change_url_name: str | None = None
 
     def get_base_queryset(self) -> QuerySet[Need]:
         return (
@@ -382,6 +402,8 @@ class NeedIndexView(generic.IndexView):
         if instance.status == NeedStatus.OPEN:
             url = reverse(self.match_url_name, args=(quote(instance.pk),))
             buttons.append(MenuItem(_("Suggestions"), url, icon_name="search", priority=15))
+            url = reverse(self.change_url_name, args=(quote(instance.pk),))
+            buttons.append(MenuItem(_("Edit"), url, icon_name="edit", priority=14))
         return buttons
 
 
@@ -460,7 +482,7 @@ class NeedViewSet(CobuildingViewSet):
     index_view_class = NeedIndexView
     add_view_class = NeedCreateView
     create_form_fields = (*NeedCreateView.service_fields, "published_to_orgs", "published_to_outside")
-    extra_views = {"match": (MatchView, "match")}
+    extra_views = {"match": (MatchView, "match"), "change": (EditNeedView, "change")}
 
 
 # Projects ----------------------------------------------------------------------------------------
@@ -603,6 +625,7 @@ class CobuildingViewSetGroup(ModelViewSetGroup):
         viewsets_meetings.MeetingViewSet,
         viewsets_meetings.DecisionViewSet,
         OutsideUnitViewSet,
+        UnitContactViewSet,
     )
     menu_icon = "group"
     menu_order = 175

@@ -51,3 +51,18 @@ def register_dual_reporting_menu_item():
     return _DualReportingMenuItem(
         _("Dual reporting"), reverse("cobuilding_dual:index"), icon_name="group", order=167
     )
+
+
+class FiguresMenuItem(MenuItem):
+    """The street figures page (/cobuilding/figures/), for post-holders of a street or community
+    (the page's own rule)."""
+
+    def is_shown(self, request) -> bool:
+        return access.choosable_communities(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_figures_menu_item():
+    return FiguresMenuItem(
+        _("Co-building figures"), reverse("cobuilding:figures"), icon_name="table", order=169
+    )

@@ -311,3 +311,21 @@ class AppointForm(forms.Form):
 
 class VacateForm(forms.Form):
     on = date_field(_("Vacant from"))
+
+
+class PartTimeAppointForm(forms.Form):
+    """Appoint a unit party organisation's member to a part-time (兼职) post: cross-holding."""
+
+    from_organisation = TreeChoiceField(
+        label=_("From the unit party organisation"), queryset=Organisation.objects.none()
+    )
+    member = MemberChoiceField(label=_("Member"), queryset=Member.objects.none())
+    started_on = date_field(_("Term starts"))
+    ended_on = date_field(_("Term ends"), required=False, initial_today=False)
+
+    def __init__(self, *args, origins: QuerySet[Organisation], candidates: QuerySet[Member], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_organisation"].queryset = origins.order_by("path")
+        self.fields["member"].queryset = candidates.select_related("organisation").order_by(
+            "organisation__path", "name"
+        )

@@ -24,7 +24,7 @@ from core.parsers import DepthLimitedJSONParser
 
 from . import access, services
 from .authentication import locked_out_message, token_expired
-from .models import Member, Organisation, Transfer
+from .models import Member, Organisation, Tenure, Transfer
 from .queries import attach_parent_pks, member_list, statistics_for, tree_rows, with_parent_pk
 from .serializers import (
     MemberCreateSerializer,
@@ -277,7 +277,13 @@ class MemberViewSet(
         transfers = Transfer.objects.order_by("-transferred_on", "-pk")
         member = (
             Member.objects.select_related("organisation")
-            .prefetch_related(Prefetch("transfers", queryset=transfers))
+            .prefetch_related(
+                Prefetch("transfers", queryset=transfers),
+                Prefetch(
+                    "tenures",
+                    queryset=Tenure.objects.select_related("post__organisation", "from_organisation"),
+                ),
+            )
             .get(pk=member_pk)
         )
         return Response(

@@ -317,18 +317,48 @@ class Tenure(models.Model):
     )
     started_on = models.DateField(_("term starts"))
     ended_on = models.DateField(_("term ends"), null=True, blank=True)
+    # Cross-holding (双向进入、交叉任职): a unit party organisation's leader holding a part-time
+    # (兼职) post in the street or a community committee. The tenure is an ordinary one — the
+    # access rule reads every tenure alike — it only records where its holder comes from.
+    part_time = models.BooleanField(_("part-time"), default=False)
+    from_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("from the unit party organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="part_time_tenures",
+        limit_choices_to={"kind": OrgKind.UNIT},
+    )
 
     class Meta:
         verbose_name = _("tenure")
         verbose_name_plural = _("tenures")
         ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(part_time=False, from_organisation__isnull=True)
+                | Q(part_time=True, from_organisation__isnull=False),
+                name="orgchart_tenure_part_time_has_origin",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.post} — {self.member}"
 
+    @property
+    def part_time_label(self) -> str:
+        """ "Part-time · from <unit>" (兼职 · 来自…), empty for an ordinary tenure."""
+        if not self.part_time or self.from_organisation_id is None:
+            return ""
+        return _("Part-time · from %(unit)s") % {"unit": self.from_organisation.name}
+
     def clean(self) -> None:
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The term cannot end before it starts.")})
+        if self.part_time != (self.from_organisation_id is not None):
+            message = _("A part-time post names the unit party organisation its holder comes from.")
+            raise ValidationError({"from_organisation": message})
 
 
 class TransferKind(models.TextChoices):

@@ -321,11 +321,13 @@ def post_filled_exists() -> Exists:
 
 
 def current_holder() -> dict[str, Subquery]:
-    """Annotations for posts of the outer query: today's holder's name and since when."""
+    """Annotations for posts of the outer query: today's holder's name, since when, and, for a
+    part-time (兼职) holder, the unit party organisation they come from."""
     current = Tenure.objects.filter(current_tenure_q(), post=OuterRef("pk")).order_by("-started_on")
     return {
         "holder_name": Subquery(current.values("member__name")[:1]),
         "holder_since": Subquery(current.values("started_on")[:1]),
+        "holder_from": Subquery(current.values("from_organisation__name")[:1]),
     }
 
 

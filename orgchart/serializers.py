@@ -22,6 +22,7 @@ from .models import (
     MemberCategory,
     Organisation,
     OrgKind,
+    Tenure,
     Transfer,
     TransferStatus,
 )
@@ -298,11 +299,42 @@ class TransferDecisionSerializer(serializers.Serializer):
     )
 
 
+class TenureSerializer(serializers.ModelSerializer):
+    """A post the member holds or held; `part_time` with `from_organisation` for a cross-held
+    (兼职) post in the street or a community committee."""
+
+    organisation = serializers.IntegerField(source="post.organisation_id", read_only=True)
+    organisation_name = serializers.CharField(source="post.organisation.name", read_only=True)
+    title = serializers.CharField(source="post.title", read_only=True)
+    title_label = serializers.CharField(source="post.get_title_display", read_only=True)
+    from_organisation_name = serializers.CharField(
+        source="from_organisation.name", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Tenure
+        fields = [
+            "id",
+            "post",
+            "organisation",
+            "organisation_name",
+            "title",
+            "title_label",
+            "started_on",
+            "ended_on",
+            "part_time",
+            "from_organisation",
+            "from_organisation_name",
+        ]
+        read_only_fields = fields
+
+
 class MemberDetailSerializer(MemberSerializer):
     transfers = TransferRecordSerializer(many=True, read_only=True)
+    tenures = TenureSerializer(many=True, read_only=True)
 
     class Meta(MemberSerializer.Meta):
-        fields = [*MemberSerializer.Meta.fields, "transfers"]
+        fields = [*MemberSerializer.Meta.fields, "transfers", "tenures"]
         read_only_fields = fields
 
 

@@ -23,7 +23,7 @@ from core.spreadsheets import XLSX_TYPE, xlsx_response
 
 from . import access, queries, roster
 from .forms import RosterUploadForm
-from .models import ImportJob, Member, Organisation
+from .models import ImportJob, Member, Organisation, Tenure, current_tenure_q
 
 MEMBERS_PER_PAGE = 30
 
@@ -41,10 +41,16 @@ def org_members(request: HttpRequest, org_pk: int) -> HttpResponse:
         .order_by("organisation__path", "name", "pk")
     )
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    # Cross-holding (兼职): holders of this organisation's posts who come from a unit.
+    part_time = (
+        Tenure.objects.filter(current_tenure_q(), part_time=True, post__organisation=org)
+        .select_related("member", "post", "from_organisation")
+        .order_by("post__title", "pk")
+    )
     return render(
         request,
         "orgchart/org_members.html",
-        {"org": org, "page_obj": page, "members": page.object_list},
+        {"org": org, "page_obj": page, "members": page.object_list, "part_time": list(part_time)},
     )
 
 
@@ -56,7 +62,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # 404, not 403: do not confirm to a stranger that the record exists.
         raise Http404(_("No such member."))
     personal = access.personal_data(request.user, member)
-    tenures = member.tenures.select_related("post__organisation").order_by("-started_on")
+    tenures = member.tenures.select_related("post__organisation", "from_organisation").order_by("-started_on")
     transfers = member.transfers.select_related("from_organisation", "to_organisation")
     return render(
         request,

@@ -32,6 +32,7 @@ urlpatterns = [
     path("reading/", include("portal.reading_urls")),
     path("assessments/", include("assessments.urls")),
     path("cobuilding/", include("cobuilding.dual_urls")),
+    path("cobuilding/", include("cobuilding.urls")),
 ]
 
 if settings.DEBUG:

@@ -9,6 +9,9 @@
 - Employed members of the units' branches reported in to the first three communities, some with
   logins and hours served there this year (demo.plans.dual): both the community's and the home
   branch's dual reporting pages show hours.
+- Cross-holding (兼职): the first unit party organisation's secretary (or, without one, a member of
+  it) holds a vacant committee post of the first community part-time, from that unit.
+- One agreement's contacts edited after creation (cobuilding.editing).
 """
 
 from __future__ import annotations
@@ -17,10 +20,20 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cobuilding import services
+from cobuilding import editing, services
 from cobuilding.models import AgreementStatus, ProjectStatus, ResourceKind
 from core.tree import paths_q
-from orgchart.models import Member, MemberCategory, OrgKind
+from orgchart import services as org_services
+from orgchart.models import (
+    Member,
+    MemberCategory,
+    Organisation,
+    OrgKind,
+    Post,
+    PostTitle,
+    Tenure,
+    current_tenure_q,
+)
 
 from ..seed import SeedContext
 from .dual import seed_dual_service
@@ -196,10 +209,44 @@ def seed(ctx: SeedContext) -> None:
         for n, member in enumerate(unit_members)
     ]
     dual = seed_dual_service(report_ins, units)
+    editing.update_agreement(
+        agreements[1], actor=None, unit_contact="党委办公室", unit_contact_phone="13902220011"
+    )
+    cross_held = _cross_holding(first, units[0], today)
     ctx.lap("co-building")
     ctx.figures += [
         *dual.items(),
         ("co-building agreements", len(agreements)),
         ("co-building resources", len(resources) + 3),
         ("report-ins", len(report_ins)),
+        ("part-time posts", int(cross_held)),
     ]
+
+
+# Titles a part-time holder may take in a community committee, first vacant one taken.
+PART_TIME_TITLES = (PostTitle.COMMITTEE, PostTitle.PROPAGANDA, PostTitle.ORGANISATION)
+
+
+def _cross_holding(community: Organisation, unit: Organisation, today: dt.date) -> bool:
+    """The unit's secretary takes a vacant committee post of `community` part-time (兼职)."""
+    held = set(
+        Tenure.objects.filter(current_tenure_q(), post__organisation=community).values_list(
+            "post__title", flat=True
+        )
+    )
+    title = next((t for t in PART_TIME_TITLES if t not in held), None)
+    secretary = (
+        Tenure.objects.filter(current_tenure_q(), post__organisation=unit, post__title=PostTitle.SECRETARY)
+        .select_related("member__organisation")
+        .first()
+    )
+    member = (
+        secretary.member
+        if secretary is not None
+        else Member.objects.in_subtree(unit).active().order_by("pk").first()
+    )
+    if title is None or member is None or not member.is_active:
+        return False
+    post = org_services.ensure_post(community, title)
+    org_services.appoint(post, member, started_on=today - dt.timedelta(days=90), from_organisation=unit)
+    return Post.objects.filter(pk=post.pk, tenures__part_time=True).exists()

@@ -25,7 +25,7 @@ from .organisations import (
     reopen_organisation,
     update_organisation,
 )
-from .posts import appoint, ensure_post, vacate
+from .posts import appoint, check_part_time, ensure_post, part_time_candidates, part_time_origins, vacate
 from .transfers import accept_transfer, decline_transfer, transfer_member, withdraw_transfer
 
 __all__ = [
@@ -33,6 +33,9 @@ __all__ = [
     "TREE_LOCK_KEY",
     "accept_transfer",
     "appoint",
+    "check_part_time",
+    "part_time_candidates",
+    "part_time_origins",
     "check_member",
     "close_organisation",
     "create_login",

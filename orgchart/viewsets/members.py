@@ -104,7 +104,7 @@ def member_history(member: Member) -> dict[str, Any]:
         "transfers": transfers,
         "pending_transfer": pending,
         "pending_transfer_url": reverse(TRANSFER_INSPECT_URL_NAME, args=(pending.pk,)) if pending else "",
-        "tenures": member.tenures.select_related("post__organisation"),
+        "tenures": member.tenures.select_related("post__organisation", "from_organisation"),
     }
 
 

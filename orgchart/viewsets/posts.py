@@ -19,11 +19,15 @@ from core.admin.views import ObjectFormView, ScopedInspectView, ServiceSaveMixin
 
 from .. import admin_forms, queries, services
 from ..models import (
+    OrgKind,
     Post,
     PostTitle,
     Tenure,
 )
 from .base import OrgchartViewSet
+
+# Part-time (兼职) posts are held in the street or a community committee.
+PART_TIME_POST_KINDS = (OrgKind.STREET, OrgKind.COMMUNITY)
 
 
 class HolderColumn(Column):
@@ -99,12 +103,16 @@ class PostCreateView(ServiceSaveMixin, generic.CreateView):
 class PostInspectView(ScopedInspectView):
     template_name = "orgchart/admin/post_inspect.html"
     appoint_url_name = None
+    appoint_part_time_url_name = None
     vacate_url_name = None
     scope_action = "change"
 
     @cached_property
     def current_tenure(self) -> Tenure | None:
-        return self.object.current_tenure()
+        tenure = self.object.current_tenure()
+        if tenure is not None and tenure.part_time:
+            tenure = Tenure.objects.select_related("member", "from_organisation").get(pk=tenure.pk)
+        return tenure
 
     @cached_property
     def header_more_buttons(self) -> list:
@@ -112,6 +120,14 @@ class PostInspectView(ScopedInspectView):
         if self.object.organisation.is_closed:
             return []
         buttons = [Button(_("Appoint"), url=reverse(self.appoint_url_name, args=(pk,)), icon_name="user")]
+        if self.object.organisation.kind in PART_TIME_POST_KINDS:
+            buttons.append(
+                Button(
+                    _("Appoint part-time"),
+                    url=reverse(self.appoint_part_time_url_name, args=(pk,)),
+                    icon_name="group",
+                )
+            )
         if self.current_tenure:
             buttons.append(
                 Button(_("Vacate"), url=reverse(self.vacate_url_name, args=(pk,)), icon_name="cross")
@@ -121,7 +137,7 @@ class PostInspectView(ScopedInspectView):
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["current_tenure"] = self.current_tenure
-        context["tenures"] = self.object.tenures.select_related("member__organisation")
+        context["tenures"] = self.object.tenures.select_related("member__organisation", "from_organisation")
         return context
 
 
@@ -146,6 +162,42 @@ class AppointView(ObjectFormView):
             actor=self.request.user,
         )
         return _("%(member)s appointed %(post)s.") % {"member": data["member"].name, "post": self.object}
+
+
+class AppointPartTimeView(ObjectFormView):
+    """Cross-holding (双向进入、交叉任职): a unit's leader takes a part-time post here."""
+
+    form_class = admin_forms.PartTimeAppointForm
+    page_title = gettext_lazy("Appoint part-time")
+    header_icon = "group"
+    submit_button_label = gettext_lazy("Appoint")
+    intro = gettext_lazy(
+        "A member of a unit party organisation of the street holds this post part-time (兼职). "
+        "They manage what the post manages while the term runs, and no longer once it ends."
+    )
+    log_action = "orgchart.appoint"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "origins": services.part_time_origins(self.object),
+            "candidates": services.part_time_candidates(self.object),
+        }
+
+    def perform(self, form) -> str:
+        data = form.cleaned_data
+        services.appoint(
+            self.object,
+            data["member"],
+            started_on=data["started_on"],
+            ended_on=data["ended_on"],
+            from_organisation=data["from_organisation"],
+            actor=self.request.user,
+        )
+        return _("%(member)s appointed %(post)s (part-time).") % {
+            "member": data["member"].name,
+            "post": self.object,
+        }
 
 
 class VacateView(ObjectFormView):
@@ -178,6 +230,7 @@ class PostViewSet(OrgchartViewSet):
     inspect_view_class = PostInspectView
     extra_views = {
         "appoint": (AppointView, "appoint"),
+        "appoint_part_time": (AppointPartTimeView, "appoint-part-time"),
         "vacate": (VacateView, "vacate"),
     }
 

@@ -73,3 +73,25 @@ def test_demo_joint_meetings_have_decisions_on_time_late_overdue_and_not_due(dem
     today = timezone.localdate()
     figures = queries.street_figures(street, today, period=(today - dt.timedelta(days=365), today))
     assert (figures.decisions_due, figures.decisions_done_on_time) == (3, 1)
+
+
+def test_demo_has_a_part_time_post_from_a_unit_whose_holder_manages_the_community(demo):
+    from orgchart import access as org_access
+    from orgchart.models import OrgKind, Tenure, current_tenure_q
+
+    tenure = Tenure.objects.select_related("post__organisation", "member__user", "from_organisation").get(
+        current_tenure_q(), part_time=True
+    )
+    assert tenure.from_organisation.kind == OrgKind.UNIT
+    assert tenure.post.organisation.code == "SQ01"
+    assert tenure.member.organisation.path.startswith(tenure.from_organisation.path)
+    if tenure.member.user is not None:
+        assert org_access.can_manage(tenure.member.user, tenure.post.organisation)
+
+
+def test_demo_figures_page_shows_the_street(demo, client):
+    jiedao = get_user_model().objects.get(username="jiedao")
+    client.force_login(jiedao)
+    response = client.get("/cobuilding/figures/")
+    assert response.status_code == 200
+    assert response.context["page"].totals.agreements_active == 4

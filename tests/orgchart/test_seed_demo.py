@@ -196,10 +196,16 @@ def test_every_branch_and_group_has_its_posts(street):
     assert (
         Post.objects.filter(organisation__in=groups, title=PostTitle.GROUP_LEADER).count() == groups.count()
     )
-    # Post holders are active members of the organisation's own subtree.
-    for tenure in Tenure.objects.filter(current_tenure_q()).select_related("post__organisation", "member"):
+    # Post holders are active members of the organisation's own subtree; a part-time (兼职)
+    # holder is a member of the unit party organisation they come from.
+    tenures = Tenure.objects.filter(current_tenure_q()).select_related(
+        "post__organisation", "member__organisation", "from_organisation"
+    )
+    for tenure in tenures:
         assert tenure.member.is_active
-        if tenure.post.organisation.kind != OrgKind.STREET:
+        if tenure.part_time:
+            assert tenure.member.organisation.path.startswith(tenure.from_organisation.path)
+        elif tenure.post.organisation.kind != OrgKind.STREET:
             assert tenure.member.organisation.path.startswith(tenure.post.organisation.path)
 
 
