@@ -33,9 +33,9 @@ def test_lists_and_inspect_are_scoped(client, street, units, roles, meeting, com
         page = client.get(reverse("cobuilding_meeting:inspect", args=[meeting.pk]))
         assert page.status_code == 200
         body = page.content.decode()
-        assert "逾期事项" in body and "Overdue" in body and "区中心医院党委" in body
+        assert "逾期事项" in body and "已逾期" in body and "区中心医院党委" in body
         decisions = client.get(reverse("cobuilding_decision:index"))
-        assert decisions.status_code == 200 and "Overdue" in decisions.content.decode()
+        assert decisions.status_code == 200 and "已逾期" in decisions.content.decode()
         only = client.get(reverse("cobuilding_decision:index"), {"overdue": "yes"})
         assert "逾期事项" in only.content.decode()
     client.force_login(community2_secretary)

@@ -167,7 +167,7 @@ def test_admin_appoints_part_time_and_the_post_page_shows_it(client, street, rol
     assert tenure.part_time and tenure.from_organisation_id == unit["unit"].pk
     with translation.override("en"):
         inspect = client.get(reverse("orgchart_post:inspect", args=(post.pk,)))
-    assert "Part-time · from 区中心医院党委" in inspect.content.decode()
+    assert "兼职 · 来自区中心医院党委" in inspect.content.decode()
 
 
 def test_a_plain_member_cannot_open_the_part_time_form(client, street, roles):
@@ -204,7 +204,7 @@ def test_the_organisation_page_and_the_post_list_show_part_time_holders(client, 
     assert page.status_code == 200
     assert [t.member for t in page.context["part_time"]] == [unit["leader"]]
     assert 'data-testid="part-time-holders"' in page.content.decode()
-    assert "Part-time · from 区中心医院党委" in listing.content.decode()
+    assert "兼职 · 来自区中心医院党委" in listing.content.decode()
 
 
 def test_the_form_offers_the_units_post_holders_only(client, street, roles, unit):
