@@ -1,8 +1,10 @@
 """The co-building JSON API under /api/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import AgreementViewSet, NeedViewSet, ProjectViewSet, ReportInViewSet, ResourceViewSet
+from .api_figures import FiguresAPIView
 from .api_meetings import DecisionViewSet, JointMeetingViewSet
 
 router = SimpleRouter()
@@ -14,4 +16,7 @@ router.register("cobuilding/report-ins", ReportInViewSet, basename="api-cobuildi
 router.register("cobuilding/meetings", JointMeetingViewSet, basename="api-cobuilding-meeting")
 router.register("cobuilding/decisions", DecisionViewSet, basename="api-cobuilding-decision")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("cobuilding/figures/", FiguresAPIView.as_view(), name="api-cobuilding-figures"),
+    *router.urls,
+]

@@ -8,9 +8,13 @@ class CobuildingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from orgchart import own_links
         from volunteers import scopes
 
         from .eligibility import reported_in_members_q
+        from .views_member import own_record_links
 
         # Reported-in members may sign up for their residence community's activities (双报到).
         scopes.register(reported_in_members_q)
+        # An employed member's own record page links to their report-in page.
+        own_links.register(own_record_links)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.spreadsheets import XLSX_TYPE, xlsx_response
 
-from . import access, queries, roster
+from . import access, own_links, queries, roster
 from .forms import RosterUploadForm
 from .models import ImportJob, Member, Organisation, Tenure, current_tenure_q
 
@@ -76,6 +76,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tenures": list(tenures),
             "transfers": list(transfers),
             "can_view_branch_members": access.can_view_members_of(request.user, member.organisation),
+            "own_links": own_links.links_for(member) if member.user_id == request.user.pk else [],
         },
     )
 

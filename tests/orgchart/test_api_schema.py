@@ -53,6 +53,7 @@ ENDPOINTS = {
     "/api/assessment-results/": {"get"},
     "/api/assessment-results/{id}/": {"get"},
     "/api/assessment-scores/mine/": {"get"},
+    "/api/cobuilding/figures/": {"get"},
     "/api/cobuilding/agreements/": {"get", "post"},
     "/api/cobuilding/agreements/{id}/": {"get", "patch"},
     "/api/cobuilding/resources/": {"get", "post"},
