@@ -30,12 +30,16 @@ def test_street_secretary_gets_the_streets_figures(street, roles):
     totals = street_figures(street["street"])
     assert data["organisation"] == street["street"].pk
     assert data["organisation_name"] == street["street"].name
-    assert (data["agreements_active"], data["needs_open"], data["needs_met"], data["projects_done"]) == (
-        totals.agreements_active,
-        totals.needs_open,
-        totals.needs_met,
-        totals.projects_done,
-    ) == (2, 2, 2, 2)
+    assert (
+        (data["agreements_active"], data["needs_open"], data["needs_met"], data["projects_done"])
+        == (
+            totals.agreements_active,
+            totals.needs_open,
+            totals.needs_met,
+            totals.projects_done,
+        )
+        == (2, 2, 2, 2)
+    )
     assert data["resources"] == 4
     by_kind = {row["kind"]: row["count"] for row in data["resources_by_kind"]}
     assert by_kind["venue"] == 2 and by_kind["experts"] == 2 and by_kind["funds"] == 0

@@ -112,7 +112,17 @@ def test_report_in_defaults_to_today(signed_in, street):
         {"skills": "技" * 201},
         {"reported_on": "2020-02-31"},
     ],
-    ids=["nothing", "empty", "junk", "unknown", "huge", "bad-date", "future", "skills-too-long", "no-such-day"],
+    ids=[
+        "nothing",
+        "empty",
+        "junk",
+        "unknown",
+        "huge",
+        "bad-date",
+        "future",
+        "skills-too-long",
+        "no-such-day",
+    ],
 )
 def test_bad_input_is_a_400_and_writes_nothing(signed_in, street, data):
     form = {"action": "report", "community": str(street["community1"].pk), **data}
