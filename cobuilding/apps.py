@@ -14,3 +14,10 @@ class CobuildingConfig(AppConfig):
 
         # Reported-in members may sign up for their residence community's activities (双报到).
         scopes.register(reported_in_members_q)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .views_unit import remember_at_login
+
+        # The site nav links a unit contact (or unit post-holder) to /cobuilding/unit/.
+        user_logged_in.connect(remember_at_login, dispatch_uid="cobuilding_unit_page")

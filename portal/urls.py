@@ -33,6 +33,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("cobuilding/", include("cobuilding.dual_urls")),
     path("cobuilding/", include("cobuilding.urls")),
+    path("cobuilding/", include("cobuilding.unit_urls")),
 ]
 
 if settings.DEBUG:
