@@ -12,8 +12,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from cobuilding import services
+from demo.tables import DEMO_PASSWORD
 from tests.factories.cobuilding import make_agreement, make_need, make_resource
 from tests.factories.orgchart import UserFactory, make_post_holder
+
+from .test_demo import demo, seeded  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +163,20 @@ def test_queries_do_not_grow_with_data(client, street, units, hospital_contact, 
 
 
 QUERIES = 11
+
+
+def test_the_demo_login_danwei_reads_the_first_units_page(client, demo):  # noqa: F811
+    from django.contrib.auth import get_user_model
+
+    from cobuilding.models import UnitContact
+    from orgchart.models import Organisation, OrgKind
+
+    first_unit = Organisation.objects.filter(kind=OrgKind.UNIT).order_by("code").first()
+    danwei = get_user_model().objects.get(username="danwei")
+    assert UnitContact.objects.filter(user=danwei, unit_org=first_unit).exists()
+    assert danwei.check_password(DEMO_PASSWORD)
+    client.force_login(danwei)
+    page = client.get(URL)
+    assert page.status_code == 200 and first_unit in page.context["units"]
+    assert page.context["agreements"] and page.context["needs"]
+    assert {a.unit for a in page.context["agreements"]} <= set(page.context["units"])
