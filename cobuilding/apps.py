@@ -18,3 +18,10 @@ class CobuildingConfig(AppConfig):
         scopes.register(reported_in_members_q)
         # An employed member's own record page links to their report-in page.
         own_links.register(own_record_links)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .views_unit import remember_at_login
+
+        # The site nav links a unit contact (or unit post-holder) to /cobuilding/unit/.
+        user_logged_in.connect(remember_at_login, dispatch_uid="cobuilding_unit_page")

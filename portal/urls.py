@@ -34,6 +34,7 @@ urlpatterns = [
     path("cobuilding/", include("cobuilding.dual_urls")),
     path("cobuilding/", include("cobuilding.urls")),
     path("cobuilding/", include("cobuilding.member_urls")),
+    path("cobuilding/", include("cobuilding.unit_urls")),
 ]
 
 if settings.DEBUG:

@@ -37,6 +37,7 @@ from orgchart.models import (
 
 from ..seed import SeedContext
 from .dual import seed_dual_service
+from .unit_contact import seed_unit_contact
 
 COMMUNITIES = ("SQ01", "SQ02", "SQ03")
 OUTSIDE_UNITS = (
@@ -209,6 +210,7 @@ def seed(ctx: SeedContext) -> None:
         for n, member in enumerate(unit_members)
     ]
     dual = seed_dual_service(report_ins, units)
+    unit_contacts = seed_unit_contact(units)
     editing.update_agreement(
         agreements[1], actor=None, unit_contact="党委办公室", unit_contact_phone="13902220011"
     )
@@ -216,6 +218,7 @@ def seed(ctx: SeedContext) -> None:
     ctx.lap("co-building")
     ctx.figures += [
         *dual.items(),
+        *unit_contacts.items(),
         ("co-building agreements", len(agreements)),
         ("co-building resources", len(resources) + 3),
         ("report-ins", len(report_ins)),
