@@ -146,7 +146,7 @@ def test_forged_community_of_another_street_or_a_branch_is_refused(signed_in, st
 def test_refusal_names_the_field(signed_in, street):
     response = _post(signed_in, action="report", community="")
     assert response.status_code == 400
-    assert response.context["form"].errors["community"] == ["Choose the community where you live."]
+    assert response.context["form"].errors["community"] == ["请选择您居住地所在的社区。"]
 
 
 def test_second_report_in_is_refused_by_the_service(signed_in, street, employed):

@@ -122,7 +122,7 @@ def test_everyone_else_gets_403(client, street, units, roles):
         with translation.override("en"):
             page = client.get(URL)
         assert page.status_code == 403
-        assert "contact persons and post-holders" in page.context["exception"]
+        assert "只有共建单位的联系人和单位党组织负责人可以查看本页面" in page.context["exception"]
     # A unit contact whose login was switched off sees nothing either.
     inactive = UserFactory(username="off")
     services.add_unit_contact(actor=None, user=inactive, unit_org=units["hospital"])
