@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "volunteers",
     "assessments",
     "cobuilding",
+    "residents",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,1 @@
+"""Migrant residents, rented housing and help requests (issue 10)."""
