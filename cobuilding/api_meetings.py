@@ -18,18 +18,55 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import meetings, meetings_access
+from . import meetings, meetings_access, meetings_followup, meetings_invites
 from .api import ReadOnly, _errors
-from .models import Decision, JointMeeting, MeetingUnit
+from .models import Decision, DecisionChange, JointMeeting, MeetingUnit
 from .serializers_meetings import (
     AddDecisionSerializer,
+    AnswerSerializer,
     DecisionQuerySerializer,
     DecisionSerializer,
+    DecisionUpdateSerializer,
     DoneSerializer,
+    InvitationsSerializer,
+    InviteSerializer,
     JointMeetingSerializer,
+    MeetingUnitSerializer,
+    ReopenSerializer,
 )
 
 DECISION_RELATED = ("meeting__activity", "owner_user", "owner_unit_org", "owner_outside_unit")
+HISTORY = Prefetch("changes", queryset=DecisionChange.objects.select_related("changed_by"))
+
+
+def _owners(meeting: JointMeeting, data: dict) -> dict:
+    """owner_user / owner_unit (a meeting unit's id) of a request → the services' owner_* (all None
+    when neither is given). A forged id reads as one that may not own it."""
+    owner_user = unit = None
+    if data.get("owner_user"):
+        owner_user = get_user_model().objects.filter(pk=data["owner_user"]).first()
+        if owner_user is None:
+            raise ValidationError(
+                {
+                    "owner": _(
+                        "The owner must be a post-holder of the community or of a unit taking part, "
+                        "or a unit's contact."
+                    )
+                }
+            )
+    if data.get("owner_unit"):
+        unit = (
+            meeting.units.select_related("agreement__unit_org", "agreement__outside_unit")
+            .filter(pk=data["owner_unit"])
+            .first()
+        )
+        if unit is None:
+            raise ValidationError({"owner": _("The owning unit must take part in the meeting.")})
+    return {
+        "owner_user": owner_user,
+        "owner_unit_org": unit.agreement.unit_org if unit else None,
+        "owner_outside_unit": unit.agreement.outside_unit if unit else None,
+    }
 
 
 @extend_schema(tags=["cobuilding"], responses={200: JointMeetingSerializer, **_errors(401, 404)})
@@ -50,7 +87,10 @@ class JointMeetingViewSet(ReadOnly):
                         "agreement__unit_org", "agreement__outside_unit"
                     ),
                 ),
-                Prefetch("decisions", queryset=Decision.objects.select_related(*DECISION_RELATED)),
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.select_related(*DECISION_RELATED).prefetch_related(HISTORY),
+                ),
             )
             .order_by("-activity__starts_at", "-pk")
         )
@@ -67,47 +107,70 @@ class JointMeetingViewSet(ReadOnly):
         params = AddDecisionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        owner_user = unit = None
-        if data.get("owner_user"):
-            owner_user = get_user_model().objects.filter(pk=data["owner_user"]).first()
-            if owner_user is None:  # a forged id reads as any login that may not own it
-                raise ValidationError(
-                    {
-                        "owner": _(
-                            "The owner must be a post-holder of the community or of a unit taking part, "
-                            "or a unit's contact."
-                        )
-                    }
-                )
-        if data.get("owner_unit"):
-            unit = (
-                meeting.units.select_related("agreement__unit_org", "agreement__outside_unit")
-                .filter(pk=data["owner_unit"])
-                .first()
-            )
-            if unit is None:
-                raise ValidationError({"owner": _("The owning unit must take part in the meeting.")})
+        owners = _owners(meeting, data)
         decision = meetings.add_decision(
-            meeting,
-            actor=request.user,
-            text=data["text"],
-            due_on=data["due_on"],
-            owner_user=owner_user,
-            owner_unit_org=unit.agreement.unit_org if unit else None,
-            owner_outside_unit=unit.agreement.outside_unit if unit else None,
+            meeting, actor=request.user, text=data["text"], due_on=data["due_on"], **owners
         )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Invite the units to a joint meeting"),
+        description=gettext_lazy(
+            "The community's post-holders, before the meeting: each unit's contacts and post-holders are "
+            "told the date, place and agenda (inbox and e-mail), once per person and meeting."
+        ),
+        request=InviteSerializer,
+        responses={200: InvitationsSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request: Request, pk=None) -> Response:
+        meeting = self.get_object()
+        params = InviteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        sent = meetings_invites.invite_units(
+            meeting, actor=request.user, agenda=params.validated_data.get("agenda")
+        )
+        return Response(InvitationsSerializer(sent).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Answer a joint meeting's invitation for your unit"),
+        description=gettext_lazy(
+            "The unit's contacts and post-holders, before the meeting: attend (with the representative's "
+            "name) or not."
+        ),
+        request=AnswerSerializer,
+        responses={200: MeetingUnitSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk=None) -> Response:
+        meeting = self.get_object()
+        params = AnswerSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        unit = meeting.units.filter(pk=data["unit"]).first()
+        if unit is None:
+            raise ValidationError({"unit": _("This unit does not take part in the meeting.")})
+        answered = meetings_invites.answer_invitation(
+            unit, actor=request.user, attend=data["attend"], name=data.get("name", "")
+        )
+        return Response(MeetingUnitSerializer(answered).data)
 
 
 @extend_schema(tags=["cobuilding"], responses={200: DecisionSerializer, **_errors(401, 404)})
 class DecisionViewSet(ReadOnly):
-    """Decisions of the joint meetings you see; ?status=open|done, ?overdue=true."""
+    """Decisions of the joint meetings you see; ?status=open|done, ?overdue=true. PATCH changes an
+    open decision's text, owner or due date (a moved date needs a reason), for the community."""
 
     serializer_class = DecisionSerializer
     queryset = Decision.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Decision]:
-        rows = meetings_access.visible_decisions(self.request.user).select_related(*DECISION_RELATED)
+        rows = (
+            meetings_access.visible_decisions(self.request.user)
+            .select_related(*DECISION_RELATED)
+            .prefetch_related(HISTORY)
+        )
         if self.action == "list":
             params = DecisionQuerySerializer(data=self.request.query_params)
             params.is_valid(raise_exception=True)
@@ -141,3 +204,43 @@ class DecisionViewSet(ReadOnly):
             note=params.validated_data.get("note", ""),
         )
         return Response(DecisionSerializer(done).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Change a decision"),
+        description=gettext_lazy(
+            "The community's post-holders; an open decision: text, owner (owner_user or owner_unit), "
+            "due_on (with a reason, kept in the history)."
+        ),
+        request=DecisionUpdateSerializer,
+        responses={200: DecisionSerializer, **_errors(400, 401, 403, 404)},
+    )
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        decision = self.get_object()
+        params = DecisionUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        meetings_followup.edit_decision(
+            decision,
+            actor=request.user,
+            text=data.get("text"),
+            due_on=data.get("due_on"),
+            reason=data.get("reason", ""),
+            **_owners(decision.meeting, data),
+        )
+        return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Reopen a done decision"),
+        description=gettext_lazy("The community's post-holders, with a reason; kept in the history."),
+        request=ReopenSerializer,
+        responses={200: DecisionSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk=None) -> Response:
+        decision = self.get_object()
+        params = ReopenSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        meetings_followup.reopen_decision(
+            decision, actor=request.user, reason=params.validated_data["reason"]
+        )
+        return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)

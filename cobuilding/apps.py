@@ -13,11 +13,14 @@ class CobuildingConfig(AppConfig):
 
         from .eligibility import reported_in_members_q
         from .views_member import own_record_links
+        from .views_unit_meetings import own_record_links as own_decision_links
 
         # Reported-in members may sign up for their residence community's activities (双报到).
         scopes.register(reported_in_members_q)
         # An employed member's own record page links to their report-in page.
         own_links.register(own_record_links)
+        # A member owning a joint-meeting decision in person links to the unit side's page.
+        own_links.register(own_decision_links)
 
         from django.contrib.auth.signals import user_logged_in
 

@@ -6,7 +6,9 @@ reported-in members who have not served this year, and the two reports as workbo
   organisation life (三会一课 stays with the member's own branch). "Subtree" activities admit
   reported-in members through cobuilding.eligibility; the others are open to them anyway.
 - `invite_not_served`: the community's post-holders (cobuilding.access) tell the chosen
-  not-served members — or all of them — through the inbox, with the activity's link. Once per
+  not-served members — or all of them — through the inbox and by e-mail where they have an
+  address (inbox.notify_each's fan-out, as every notification): the activity, its time and place,
+  how and by when to sign up, with the activity's link (`invitation_summary`). Once per
   member and activity (the inbox's one row per person and cause `cobuilding-invitation:<id>`):
   sending again tells only those not told yet. Refused, writing nothing: an activity not of the
   community or not open (`not_invitable`), a member not on the community's not-served list
@@ -69,6 +71,28 @@ def invitation_cause(activity: Activity) -> str:
     return inbox.cause_key(INVITATION_CAUSE, activity.pk)
 
 
+def invitation_summary(community: Organisation, activity: Activity) -> str:
+    """The invitation's text: the activity, its time and place, and how to sign up (by when, where:
+    the link of the inbox notification and of the e-mail opens the activity's page)."""
+    start = timezone.localtime(activity.starts_at)
+    end = timezone.localtime(activity.ends_at)
+    deadline = timezone.localtime(activity.signup_deadline or activity.starts_at)
+    same_day = start.date() == end.date()
+    return _(
+        "You reported in to %(community)s where you live, and it invites you to take part in "
+        "%(title)s. Time: %(start)s to %(end)s. Place: %(place)s. To sign up, open the link below "
+        "(the activity page), sign in with your portal account and press the Sign up button by "
+        "%(deadline)s. Your hours there are credited to your home branch too."
+    ) % {
+        "community": community.name,
+        "title": activity.title,
+        "start": f"{start:%Y-%m-%d %H:%M}",
+        "end": f"{end:%H:%M}" if same_day else f"{end:%Y-%m-%d %H:%M}",
+        "place": activity.place or "—",
+        "deadline": f"{deadline:%Y-%m-%d %H:%M}",
+    }
+
+
 def invite_not_served(
     *,
     actor,
@@ -115,10 +139,7 @@ def invite_not_served(
         "title": activity.title,
         "date": f"{start:%Y-%m-%d %H:%M}",
     }
-    summary = _(
-        "You reported in to %(community)s where you live; its activity %(title)s at %(place)s "
-        "welcomes you. Sign up on the activity's page."
-    ) % {"community": community.name, "title": activity.title, "place": activity.place}
+    summary = invitation_summary(community, activity)
     url = reverse("volunteers:activity", args=[activity.pk])
     messages = [
         inbox.Message(cause=cause, recipient_id=user_id, title=title, summary=summary, url=url)

@@ -64,6 +64,7 @@ def create_joint_meeting(
     community,
     agreements: Iterable[Agreement] = (),
     minutes: str = "",
+    agenda: str = "",
     activity: Activity | None = None,
     title: str = "",
     place: str = "",
@@ -78,6 +79,7 @@ def create_joint_meeting(
     _check_manager(actor, community)
     chosen = _clean_agreements(community, agreements)
     minutes = clean_text(minutes, "minutes", max_length=20000)
+    agenda = clean_text(agenda, "agenda", max_length=2000)
     if activity is not None:
         activity = _clean_activity(activity, community)
     else:
@@ -98,6 +100,7 @@ def create_joint_meeting(
         activity=activity,
         community=community,
         minutes=minutes,
+        agenda=agenda,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     MeetingUnit.objects.bulk_create([MeetingUnit(meeting=meeting, agreement=a) for a in chosen])

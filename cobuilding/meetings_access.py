@@ -17,7 +17,7 @@ from core.tree import paths_q
 from orgchart import access as org_access
 
 from . import access
-from .models import Decision, JointMeeting, MeetingUnit, UnitContact
+from .models import Decision, JointMeeting, MeetingUnit, OutsideUnit, UnitContact
 
 
 def _managed_q(user, field: str) -> Q:
@@ -103,3 +103,72 @@ def choosable_owner_users(meeting: JointMeeting) -> QuerySet:
     )
     q |= Q(pk__in=contacts.values("user_id"))
     return get_user_model().objects.filter(q, is_active=True)
+
+
+# The unit side ---------------------------------------------------------------------------------
+
+
+def spoken_units(user) -> tuple[set[int], set[int]]:
+    """(unit party organisation ids, outside unit ids) `user` speaks for: a unit's contact, or a
+    current post in the unit party organisation itself — the unit page's rule
+    (cobuilding.views_unit.page_units), so one rule says who speaks for a unit."""
+    from .views_unit import page_units
+
+    orgs: set[int] = set()
+    outside: set[int] = set()
+    for unit in page_units(user)[0]:
+        (outside if isinstance(unit, OutsideUnit) else orgs).add(unit.pk)
+    return orgs, outside
+
+
+def unit_side_decisions(user, spoken: tuple[set[int], set[int]] | None = None) -> QuerySet[Decision]:
+    """Decisions owned by a unit `user` speaks for (`spoken`, when the caller has it), or by
+    `user` in person."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision.objects.none()
+    orgs, outside = spoken if spoken is not None else spoken_units(user)
+    return Decision.objects.filter(
+        Q(owner_user=user) | Q(owner_unit_org__in=orgs) | Q(owner_outside_unit__in=outside)
+    )
+
+
+def unit_side_meeting_units(user, spoken: tuple[set[int], set[int]] | None = None) -> QuerySet[MeetingUnit]:
+    """The places of the units `user` speaks for in joint meetings (their invitations)."""
+    orgs, outside = spoken if spoken is not None else spoken_units(user)
+    if not orgs and not outside:
+        return MeetingUnit.objects.none()
+    return MeetingUnit.objects.filter(
+        Q(agreement__unit_org__in=orgs) | Q(agreement__outside_unit__in=outside)
+    )
+
+
+def unit_speaker_ids(units: list[MeetingUnit]) -> dict[int, set[int]]:
+    """{meeting unit id: user ids speaking for it}: its contacts with a login, and the holders of a
+    current post in its unit party organisation itself (two queries for any number of units)."""
+    from orgchart.models import Tenure, current_tenure_q
+
+    by_org: dict[int, list[int]] = {}
+    by_outside: dict[int, list[int]] = {}
+    for unit in units:
+        if unit.agreement.unit_org_id:
+            by_org.setdefault(unit.agreement.unit_org_id, []).append(unit.pk)
+        else:
+            by_outside.setdefault(unit.agreement.outside_unit_id, []).append(unit.pk)
+    found: dict[int, set[int]] = {unit.pk: set() for unit in units}
+    contacts = UnitContact.objects.filter(
+        Q(unit_org__in=list(by_org)) | Q(outside_unit__in=list(by_outside)), user__is_active=True
+    ).values_list("unit_org_id", "outside_unit_id", "user_id")
+    for org_id, outside_id, user_id in contacts:
+        for pk in by_org.get(org_id, []) if org_id else by_outside.get(outside_id, []):
+            found[pk].add(user_id)
+    posts = Tenure.objects.filter(
+        current_tenure_q(),
+        post__organisation_id__in=list(by_org),
+        member__left_on__isnull=True,
+        member__user__isnull=False,
+        member__user__is_active=True,
+    ).values_list("post__organisation_id", "member__user_id")
+    for org_id, user_id in posts:
+        for pk in by_org.get(org_id, []):
+            found[pk].add(user_id)
+    return found

@@ -47,6 +47,7 @@ class JointMeeting(models.Model):
         blank=True,
     )
     minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, help_text=_("What the meeting will discuss."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -68,6 +69,11 @@ class JointMeeting(models.Model):
         return timezone.localdate(self.activity.starts_at)
 
 
+class ReplyChoice(models.TextChoices):
+    ATTEND = "attend", _("Will attend")
+    ABSENT = "absent", _("Cannot attend")
+
+
 class MeetingUnit(models.Model):
     """A unit taking part in a joint meeting (by its agreement with the community) and whether
     its representative came (the unit's attendance)."""
@@ -80,6 +86,13 @@ class MeetingUnit(models.Model):
     )
     representative = models.CharField(_("representative"), max_length=50, blank=True)
     present = models.BooleanField(_("present"), default=True)
+    # The unit's answer to the invitation (before the meeting): who will come, or that none can.
+    reply = models.CharField(_("answer"), max_length=10, choices=ReplyChoice.choices, blank=True)
+    reply_name = models.CharField(_("representative named in the answer"), max_length=50, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participating unit")
@@ -200,3 +213,43 @@ class Decision(models.Model):
         if self.done_on is None:
             return None
         return self.done_on <= self.due_on
+
+
+class DecisionChangeKind(models.TextChoices):
+    DUE = "due", _("Due date moved")
+    REOPENED = "reopened", _("Reopened")
+    EDITED = "edited", _("Edited")
+
+
+class DecisionChange(models.Model):
+    """One change of a decision after it was made, kept for its history: a moved due date (old →
+    new, with the reason), a reopening (what had been recorded as done, with the reason), or an
+    edit of its text or owner (what they were)."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="changes"
+    )
+    kind = models.CharField(_("change"), max_length=10, choices=DecisionChangeKind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    old_due_on = models.DateField(_("old due date"), null=True, blank=True)
+    new_due_on = models.DateField(_("new due date"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    detail = models.TextField(_("what it was before"), blank=True)
+
+    class Meta:
+        verbose_name = _("decision change")
+        verbose_name_plural = _("decision changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.decision_id}"
+
+    @property
+    def by_label(self) -> str:
+        user = self.changed_by
+        if user is None:
+            return ""
+        return user.get_full_name() or user.get_username()

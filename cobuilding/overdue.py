@@ -5,7 +5,10 @@ Each person hears of an overdue decision once (cause `cobuilding-decision:<id>:o
 the inbox keeps one row per person and cause): reruns and the following days tell no one again,
 and people already told are left out before anything is written, so a rerun makes no fan-out.
 Told: the owner (the owning login; for a unit, its post-holders and its contacts with a login)
-and the community's post-holders (and the street's, by orgchart's rule).
+and the community's post-holders (and the street's, by orgchart's rule). Managers' notice links
+to the admin decisions list, the owners' to the unit side's page (/cobuilding/unit/meetings/).
+The cause carries the due date: a decision whose due date is moved after it was flagged is
+flagged again once the new date has passed.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def flag_overdue(today: dt.date | None = None) -> list[int]:
         Notification.objects.filter(cause_key__in=causes.values()).values_list("recipient_id", "cause_key")
     )
     url = reverse("cobuilding_decision:index")
+    unit_side_url = reverse("cobuilding_unit_meetings:page")
     messages: list[inbox.Message] = []
     for decision in decisions:
         cause = causes[decision.pk]
@@ -64,8 +68,8 @@ def flag_overdue(today: dt.date | None = None) -> list[int]:
         recipients = set(owner_user_ids(decision)) | managers
         for user_id in sorted(recipients):
             if (user_id, cause) not in told:
-                # Managers open the admin list; the unit side has no admin access.
-                link = url if user_id in managers else ""
+                # Managers open the admin list; the owners (no admin access) their own page.
+                link = url if user_id in managers else unit_side_url
                 messages.append(
                     inbox.Message(cause=cause, recipient_id=user_id, title=title, summary=summary, url=link)
                 )

@@ -6,7 +6,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Decision, JointMeeting, MeetingUnit
+from .models import Decision, DecisionChange, JointMeeting, MeetingUnit
+
+
+class DecisionChangeSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    changed_by_name = serializers.CharField(source="by_label", read_only=True)
+
+    class Meta:
+        model = DecisionChange
+        fields = [
+            "kind",
+            "kind_label",
+            "changed_at",
+            "changed_by_name",
+            "old_due_on",
+            "new_due_on",
+            "reason",
+            "detail",
+        ]
+        read_only_fields = fields
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -16,6 +35,12 @@ class DecisionSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     overdue = serializers.SerializerMethodField(help_text=_("Open and past its due date."))
     done_on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    history = DecisionChangeSerializer(
+        source="changes",
+        many=True,
+        read_only=True,
+        help_text=_("Moved due dates (old → new, reason), reopenings and edits, oldest first."),
+    )
 
     class Meta:
         model = Decision
@@ -36,6 +61,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "done_on",
             "done_on_time",
             "done_note",
+            "history",
         ]
         read_only_fields = fields
 
@@ -50,10 +76,22 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class MeetingUnitSerializer(serializers.ModelSerializer):
     unit_name = serializers.SerializerMethodField()
+    reply = serializers.CharField(read_only=True, help_text=_("The unit's answer: attend, absent or empty."))
+    reply_label = serializers.CharField(source="get_reply_display", read_only=True)
 
     class Meta:
         model = MeetingUnit
-        fields = ["id", "agreement", "unit_name", "representative", "present"]
+        fields = [
+            "id",
+            "agreement",
+            "unit_name",
+            "reply",
+            "reply_label",
+            "reply_name",
+            "replied_at",
+            "representative",
+            "present",
+        ]
         read_only_fields = fields
 
     def get_unit_name(self, obj: MeetingUnit) -> str:
@@ -81,6 +119,7 @@ class JointMeetingSerializer(serializers.ModelSerializer):
             "community",
             "community_name",
             "units",
+            "agenda",
             "minutes",
             "decisions",
         ]
@@ -110,4 +149,48 @@ class DecisionQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["open", "done"], required=False)
     overdue = serializers.BooleanField(
         required=False, help_text=_("Only open decisions past their due date.")
+    )
+
+
+class DecisionUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    due_on = serializers.DateField(required=False)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=_("Required when due_on moves; kept in the history."),
+    )
+    owner_user = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text=_("A new owner: a login answering for it.")
+    )
+    owner_unit = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=_("Or a unit taking part: the id of one of the meeting's units."),
+    )
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=500)
+
+
+class InviteSerializer(serializers.Serializer):
+    agenda = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("Saved on the meeting when given.")
+    )
+
+
+class InvitationsSerializer(serializers.Serializer):
+    invited = serializers.IntegerField()
+    already = serializers.IntegerField()
+    units_without_anyone = serializers.IntegerField()
+
+
+class AnswerSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, help_text=_("The id of one of the meeting's units."))
+    attend = serializers.BooleanField()
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text=_("The representative, when attending.")
     )

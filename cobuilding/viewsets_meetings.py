@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -35,8 +36,9 @@ from core.admin.policies import AccessRulePolicy
 from core.admin.views import ObjectFormView, ScopedInspectView, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
 
-from . import access, meetings, meetings_access
+from . import access, meetings, meetings_access, meetings_invites
 from .models import Agreement, AgreementStatus, Decision, DecisionStatus, JointMeeting, MeetingUnit
+from .viewsets_followup import DecisionEditView, DecisionInspectView, InviteView, ReopenView
 
 POLICIES = {
     JointMeeting: AccessRulePolicy(JointMeeting, org_field="community", actions={"add", "view", "change"}),
@@ -92,10 +94,18 @@ class MeetingForm(ServiceErrorsMixin, WagtailAdminModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    invite = forms.BooleanField(
+        label=gettext_lazy("Invite the units now"),
+        required=False,
+        help_text=gettext_lazy(
+            "Their contacts and post-holders are told the date, place and agenda "
+            "in the inbox (and by e-mail)."
+        ),
+    )
 
     class Meta:
         model = JointMeeting
-        fields = ["community", "minutes"]
+        fields = ["community", "agenda", "minutes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +116,19 @@ class MeetingForm(ServiceErrorsMixin, WagtailAdminModelForm):
             .filter(status=AgreementStatus.ACTIVE)
             .select_related("community", "unit_org", "outside_unit")
         )
-        self.order_fields(["community", "title", "place", "starts_at", "ends_at", "agreements", "minutes"])
+        self.order_fields(
+            [
+                "community",
+                "title",
+                "place",
+                "starts_at",
+                "ends_at",
+                "agreements",
+                "agenda",
+                "invite",
+                "minutes",
+            ]
+        )
 
 
 class MeetingCreateView(ServiceSaveMixin, generic.CreateView):
@@ -118,18 +140,23 @@ class MeetingCreateView(ServiceSaveMixin, generic.CreateView):
     def get_success_url(self) -> str:
         return reverse("cobuilding_meeting:inspect", args=(quote(self.saved_instance.pk),))
 
+    @transaction.atomic
     def call_service(self, form) -> JointMeeting:
         data = form.cleaned_data
-        return meetings.create_joint_meeting(
+        meeting = meetings.create_joint_meeting(
             actor=self.request.user,
             community=data["community"],
             agreements=data["agreements"],
             minutes=data["minutes"],
+            agenda=data["agenda"],
             title=data["title"],
             place=data["place"],
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
         )
+        if data["invite"]:  # a refusal rolls the meeting back too: nothing written
+            meetings_invites.invite_units(meeting, actor=self.request.user)
+        return meeting
 
 
 class MeetingInspectView(ScopedInspectView):
@@ -137,6 +164,7 @@ class MeetingInspectView(ScopedInspectView):
     minutes_url_name: str | None = None
     attendance_url_name: str | None = None
     decide_url_name: str | None = None
+    invite_url_name: str | None = None
 
     def get_fields_context(self):
         meeting = self.object
@@ -144,6 +172,7 @@ class MeetingInspectView(ScopedInspectView):
             {"label": _("Community"), "value": meeting.community.name, "component": None},
             {"label": _("Held at"), "value": meeting.activity.starts_at, "component": None},
             {"label": _("Place"), "value": meeting.activity.place, "component": None},
+            {"label": _("Agenda"), "value": meeting.agenda or "—", "component": None},
         ]
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
@@ -164,6 +193,13 @@ class MeetingInspectView(ScopedInspectView):
                     "done_url": reverse("cobuilding_decision:done", args=(quote(d.pk),))
                     if d.status == DecisionStatus.OPEN
                     else "",
+                    "change_url": reverse("cobuilding_decision:change", args=(quote(d.pk),))
+                    if d.status == DecisionStatus.OPEN
+                    else "",
+                    "reopen_url": reverse("cobuilding_decision:reopen", args=(quote(d.pk),))
+                    if d.status == DecisionStatus.DONE
+                    else "",
+                    "inspect_url": reverse("cobuilding_decision:inspect", args=(quote(d.pk),)),
                 }
                 for d in decisions
             ],
@@ -171,6 +207,9 @@ class MeetingInspectView(ScopedInspectView):
             minutes_url=reverse(self.minutes_url_name, args=pk),
             attendance_url=reverse(self.attendance_url_name, args=pk),
             decide_url=reverse(self.decide_url_name, args=pk),
+            invite_url=reverse(self.invite_url_name, args=pk)
+            if meeting.activity.starts_at > timezone.now()
+            else "",
         )
         return context
 
@@ -297,6 +336,7 @@ class MeetingViewSet(ScopedModelViewSet):
         "minutes": (MinutesView, "minutes"),
         "attendance": (AttendanceView, "attendance"),
         "decide": (DecideView, "decide"),
+        "invite": (InviteView, "invite"),
     }
 
     def get_form_class(self, for_update=False):
@@ -329,6 +369,8 @@ class DecisionFilterSet(AdminFilterSet):
 class DecisionIndexView(generic.IndexView):
     filterset_class = DecisionFilterSet
     done_url_name: str | None = None
+    change_url_name: str | None = None
+    reopen_url_name: str | None = None
 
     def get_base_queryset(self) -> QuerySet[Decision]:
         return (
@@ -360,6 +402,11 @@ class DecisionIndexView(generic.IndexView):
         if instance.status == DecisionStatus.OPEN:
             url = reverse(self.done_url_name, args=(quote(instance.pk),))
             buttons.append(MenuItem(_("Mark done"), url, icon_name="check", priority=15))
+            url = reverse(self.change_url_name, args=(quote(instance.pk),))
+            buttons.append(MenuItem(_("Change"), url, icon_name="edit", priority=16))
+        else:
+            url = reverse(self.reopen_url_name, args=(quote(instance.pk),))
+            buttons.append(MenuItem(_("Reopen"), url, icon_name="undo", priority=16))
         return buttons
 
 
@@ -402,9 +449,14 @@ class DecisionViewSet(ScopedModelViewSet):
     add_to_reference_index = False
     inspect_view_enabled = True
     index_view_class = DecisionIndexView
+    inspect_view_class = DecisionInspectView
     form_fields = ["text"]
     inspect_view_fields = ["meeting", "text", "due_on", "status", "done_on", "done_note"]
-    extra_views = {"done": (DoneView, "done")}
+    extra_views = {
+        "done": (DoneView, "done"),
+        "change": (DecisionEditView, "change"),
+        "reopen": (ReopenView, "reopen"),
+    }
 
     def get_common_view_kwargs(self, **kwargs):
         return {

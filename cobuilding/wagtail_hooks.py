@@ -37,6 +37,9 @@ def register_cobuilding_log_actions(actions):
     )
     actions.register_action("cobuilding.decision", _("Add a decision"), _("Joint meeting decision added"))
     actions.register_action("cobuilding.decision_done", _("Mark done"), _("Joint meeting decision done"))
+    actions.register_action("cobuilding.decision_edit", _("Change"), _("Joint meeting decision changed"))
+    actions.register_action("cobuilding.decision_reopen", _("Reopen"), _("Joint meeting decision reopened"))
+    actions.register_action("cobuilding.invite", _("Invite the units"), _("Joint meeting units invited"))
 
 
 class _DualReportingMenuItem(MenuItem):

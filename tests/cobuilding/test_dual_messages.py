@@ -1,5 +1,6 @@
 """Every msgid of the dual reporting pages and invitations reads in Chinese: in the catalogue, or,
-until the lead merges it, in the fragment locale/pending/dual.po."""
+until the lead merges it, in the fragments locale/pending/dual.po and meetings.po (the
+invitation's fuller wording)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def _translations() -> dict[str, str]:
     for path in (
         BASE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
         BASE / "locale" / "pending" / "dual.po",
+        BASE / "locale" / "pending" / "meetings.po",
     ):
         if path.exists():
             for entry in polib.pofile(str(path)):

@@ -63,11 +63,11 @@ def test_owner_and_community_are_told_once(street, units, roles, django_capture_
         assert len(_told(decision)) == len(set(_told(decision)))
     assert roles["member"].pk not in _told(by_hospital)
     assert _told(not_due) == [] and _told(done) == []
-    # The community's managers get a link to the admin list; the unit's side none.
+    # The community's managers get a link to the admin list; the unit's side its own page.
     row = Notification.objects.get(
         cause_key__startswith=f"cobuilding-decision:{by_company.pk}:", recipient=contact
     )
-    assert row.url == "" and "2026-10-15" in row.title
+    assert row.url == "/cobuilding/unit/meetings/" and "2026-10-15" in row.title
     row = Notification.objects.get(
         cause_key__startswith=f"cobuilding-decision:{by_company.pk}:", recipient=roles["community_secretary"]
     )
