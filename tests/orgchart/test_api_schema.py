@@ -71,9 +71,12 @@ ENDPOINTS = {
     "/api/cobuilding/meetings/": {"get"},
     "/api/cobuilding/meetings/{id}/": {"get"},
     "/api/cobuilding/meetings/{id}/decisions/": {"post"},
+    "/api/cobuilding/meetings/{id}/invite/": {"post"},
+    "/api/cobuilding/meetings/{id}/answer/": {"post"},
     "/api/cobuilding/decisions/": {"get"},
-    "/api/cobuilding/decisions/{id}/": {"get"},
+    "/api/cobuilding/decisions/{id}/": {"get", "patch"},
     "/api/cobuilding/decisions/{id}/done/": {"post"},
+    "/api/cobuilding/decisions/{id}/reopen/": {"post"},
 }
 
 
