@@ -4,6 +4,11 @@ SQ01 met its co-building units twice (the street's unit party organisation it co
 the hospital outside the tree): four decisions among the two meetings — one done on time, one
 done late, one open and overdue (the daily task flags it to its owner and the community), one
 open and not yet due (owned by shequ). The meetings' activities are published with sign-up closed.
+Followed up (cobuilding.meetings_followup): a decision of the second meeting whose due date shequ
+moved (with the reason, in its history), and one the unit's contact `danwei` marked done that
+shequ reopened (the done record kept in its history). A third meeting in six days with its
+agenda: shequ invited the units (cobuilding.meetings_invites; inbox and e-mail), and `danwei`
+answered for the street's unit party organisation that its representative will attend.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from activities import services as activity_services
-from cobuilding import meetings
+from cobuilding import meetings, meetings_followup, meetings_invites
 from cobuilding.models import Agreement, AgreementStatus
 
 from ..seed import SeedContext
@@ -85,5 +90,32 @@ def seed(ctx: SeedContext) -> None:
     meetings.add_decision(
         second, actor=None, text="拟定共建志愿服务队章程", due_on=today + 20 * day, owner_user=shequ
     )
+    danwei = get_user_model().objects.filter(username="danwei").first()
+    moved = meetings.add_decision(
+        second, actor=None, text="整理共建资源清单并报街道", due_on=today - 2 * day, owner_unit_org=unit_org
+    )
+    meetings_followup.edit_decision(
+        moved, actor=shequ, due_on=today + 14 * day, reason="单位年底审计，经协商顺延两周"
+    )
+    reopened = meetings.add_decision(
+        second, actor=None, text="为社区活动室更换照明设备", due_on=today + 10 * day, owner_unit_org=unit_org
+    )
+    meetings.complete_decision(reopened, actor=danwei, done_on=today - 5 * day, note="已更换全部灯具")
+    meetings_followup.reopen_decision(reopened, actor=shequ, reason="验收发现东侧两盏灯未更换，请继续落实")
+
+    coming = meetings.create_joint_meeting(
+        actor=shequ,
+        community=community,
+        agreements=agreements,
+        title="第四季度共建联席会议",
+        place="社区党群服务中心二楼会议室",
+        starts_at=_at(today + 6 * day, 14),
+        ends_at=_at(today + 6 * day, 16),
+        agenda="一、通报本季度议定事项落实情况；二、商议年终慰问困难群众的共建安排。",
+    )
+    meetings_invites.invite_units(coming, actor=shequ)
+    if danwei is not None:
+        place = coming.units.get(agreement__unit_org=unit_org)
+        meetings_invites.answer_invitation(place, actor=danwei, attend=True, name="李建国")
     ctx.lap("joint meetings")
-    ctx.figures += [("joint meetings", 2), ("joint-meeting decisions", 4)]
+    ctx.figures += [("joint meetings", 3), ("joint-meeting decisions", 6)]

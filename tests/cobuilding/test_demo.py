@@ -63,11 +63,12 @@ def test_demo_joint_meetings_have_decisions_on_time_late_overdue_and_not_due(dem
     from cobuilding.models import Decision, JointMeeting
     from orgchart.models import Organisation
 
-    assert JointMeeting.objects.count() == 2
+    assert JointMeeting.objects.count() == 3
     done = Decision.objects.filter(status="done")
     assert sorted(d.done_on_time for d in done) == [False, True]
     assert len(list(overdue.overdue_decisions())) == 1
-    assert Decision.objects.filter(status="open", due_on__gte=timezone.localdate()).count() == 1
+    # Not yet due: shequ's own, the one whose due date was moved, the reopened one.
+    assert Decision.objects.filter(status="open", due_on__gte=timezone.localdate()).count() == 3
     sq01 = Organisation.objects.get(code="SQ01")
     street = Organisation.objects.get(path=sq01.path[: Organisation.steplen])
     today = timezone.localdate()
@@ -95,3 +96,27 @@ def test_demo_figures_page_shows_the_street(demo, client):
     response = client.get("/cobuilding/figures/")
     assert response.status_code == 200
     assert response.context["page"].totals.agreements_active == 4
+
+
+def test_demo_decisions_followed_up_and_invitation_answered_by_danwei(demo, client):
+    from django.utils import timezone
+
+    from cobuilding.models import Decision, DecisionChangeKind, JointMeeting, ReplyChoice
+    from demo.tables import DEMO_PASSWORD
+
+    moved = Decision.objects.get(text="整理共建资源清单并报街道")
+    (change,) = moved.changes.all()
+    assert change.kind == DecisionChangeKind.DUE and change.reason and change.changed_by.username == "shequ"
+    assert change.old_due_on < timezone.localdate() <= change.new_due_on == moved.due_on
+    reopened = Decision.objects.get(text="为社区活动室更换照明设备")
+    assert reopened.status == "open" and reopened.done_on is None
+    assert reopened.changes.get().kind == DecisionChangeKind.REOPENED
+    coming = JointMeeting.objects.get(activity__title="第四季度共建联席会议")
+    assert coming.agenda
+    answered = coming.units.get(reply=ReplyChoice.ATTEND)
+    assert answered.replied_by.username == "danwei" and answered.representative == "李建国"
+    assert client.login(username="danwei", password=DEMO_PASSWORD)
+    page = client.get("/cobuilding/unit/meetings/")
+    assert page.status_code == 200
+    assert coming in [p.meeting for p in page.context["invitations"]]
+    assert reopened in page.context["open"] and moved in page.context["open"]
