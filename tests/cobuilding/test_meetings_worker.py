@@ -74,3 +74,46 @@ def test_overdue_task_twice_on_a_worker_tells_each_person_once(celery_worker, st
     sent = Counter((m.to[0], m.subject) for m in mail.outbox)
     assert sent and set(sent.values()) == {1}
     assert {m.to[0] for m in mail.outbox} == {"p0@example.com", "p1@example.com", "p2@example.com"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moved_due_date_is_flagged_again_on_a_worker_once(celery_worker, street, units, roles):
+    from cobuilding import meetings_followup
+    from cobuilding.tasks import flag_overdue_decisions
+
+    hospital = make_agreement(street["community1"], units["hospital"])
+    meeting = make_meeting(street["community1"], [hospital])
+    unit_secretary = make_post_holder(units["hospital"], "yiyuan")
+    decision = decide(meeting, dt.date(2026, 10, 1), owner_unit_org=units["hospital"])
+    runs: list = []
+
+    def record(sender=None, retval=None, **kwargs):
+        if sender is not None and sender.name == flag_overdue_decisions.name:
+            runs.append(retval)
+
+    def settled() -> bool:
+        return not FanOut.objects.exclude(status=FanOutStatus.DONE).exists()
+
+    task_postrun.connect(record, weak=False, dispatch_uid="test-reflag")
+    try:
+        flag_overdue_decisions.delay(today="2026-10-05")
+        assert wait_for(lambda: len(runs) == 1 and settled(), timeout=60)
+        meetings_followup.edit_decision(
+            decision, actor=roles["community_secretary"], due_on=dt.date(2026, 10, 20), reason="顺延"
+        )
+        flag_overdue_decisions.delay(today="2026-10-25")
+        flag_overdue_decisions.delay(today="2026-10-25")
+        assert wait_for(lambda: len(runs) == 3 and settled(), timeout=60)
+    finally:
+        task_postrun.disconnect(dispatch_uid="test-reflag")
+    assert runs == [[decision.pk]] * 3
+    mine = Notification.objects.filter(recipient=unit_secretary, cause_key__startswith="cobuilding-decision:")
+    assert sorted(n.cause_key.rsplit("-", 1)[1] for n in mine) == ["20261001", "20261020"]
+    assert {n.url for n in mine} == {"/cobuilding/unit/meetings/"}
+    per_person = Counter(
+        Notification.objects.filter(cause_key__startswith="cobuilding-decision:").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert set(per_person.values()) == {2}  # each told once per due date, the rerun adds nothing
+    assert FanOut.objects.count() == 2
