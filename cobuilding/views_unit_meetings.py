@@ -110,7 +110,8 @@ def mark_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = DoneForm(request.POST)
     if not form.is_valid():
-        return _render(request, 400, _message(ValidationError(list(form.errors.values()))), f"done-{pk}")
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _render(request, 400, message, f"done-{pk}")
     try:
         meetings.complete_decision(
             decision, actor=request.user, done_on=form.cleaned_data["done_on"], note=form.cleaned_data["note"]
