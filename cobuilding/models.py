@@ -428,4 +428,5 @@ class UnitContact(UnitSideMixin):
 
 
 # Joint meetings (共建联席会议) live in their own module; imported here so Django finds them.
+from .models_answers import NeedAnswer  # noqa: E402, F401
 from .models_meetings import Decision, DecisionStatus, JointMeeting, MeetingUnit  # noqa: E402, F401
