@@ -26,12 +26,14 @@ class UnitChoiceMixin:
         self.units = {unit_value(u): u for u in units}
         field = self.fields["unit"]
         field.choices = [(key, unit.name) for key, unit in self.units.items()]
-        if len(units) == 1:
+        if len(units) == 1:  # the only unit: no choice to make (a value sent must still be it)
             field.initial = next(iter(self.units))
+            field.required = False
             field.widget = forms.HiddenInput()
 
     def clean_unit(self):
-        return self.units[self.cleaned_data["unit"]]
+        value = self.cleaned_data["unit"] or (next(iter(self.units)) if len(self.units) == 1 else "")
+        return self.units[value]
 
 
 class ResourceForm(forms.Form):

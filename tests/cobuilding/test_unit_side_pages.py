@@ -13,12 +13,19 @@ from django.urls import reverse
 
 from cobuilding import unit_side
 from cobuilding.models import NeedAnswer, NeedStatus, Project, Resource
+from tests import translations
 from tests.factories.cobuilding import make_need, make_resource
 from tests.factories.orgchart import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/cobuilding/unit/"
+
+
+def _says(response, msgid: str) -> bool:
+    """The page gives the reason: in Chinese once the catalogue is merged, the msgid until then."""
+    html = response.content.decode()
+    return msgid in html or translations.chinese("unitoffers").get(msgid, msgid) in html
 
 
 def _offer_data(community, **fields):
@@ -130,7 +137,7 @@ def test_the_unit_answers_a_need_from_the_page(client, street, units, side):
     page = client.get(PAGE)
     assert 'data-testid="answered"' in page.content.decode()
     again = client.post(url, {"resources": [side["venue"].pk]})
-    assert again.status_code == 400 and "本单位已经回应过该需求" in again.content.decode()
+    assert again.status_code == 400 and _says(again, "Your unit has already answered this need.")
     assert NeedAnswer.objects.count() == 1
 
 
@@ -251,4 +258,4 @@ def test_page_queries_stay_constant_with_answers_and_resources(
     assert sum(1 for need in page.context["needs"] if need.our_answer) == n
 
 
-PAGE_QUERIES = 14
+PAGE_QUERIES = 10
