@@ -95,3 +95,17 @@ def test_demo_figures_page_shows_the_street(demo, client):
     response = client.get("/cobuilding/figures/")
     assert response.status_code == 200
     assert response.context["page"].totals.agreements_active == 4
+
+
+def test_demo_danwei_offered_a_resource_and_answered_sq01s_open_need(demo):
+    from cobuilding.models import NeedAnswer, Resource
+    from inbox.models import FanOut
+
+    danwei = get_user_model().objects.get(username="danwei")
+    offered = Resource.objects.get(created_by=danwei)
+    assert offered.community.code == "SQ01" and offered.kind == "venue"
+    answer = NeedAnswer.objects.get(answered_by=danwei)
+    assert answer.need.community.code == "SQ01" and answer.need.status == NeedStatus.OPEN
+    assert list(answer.resources.all()) == [offered]
+    shequ = get_user_model().objects.get(username="shequ")
+    assert shequ.pk in FanOut.objects.get(cause_key=f"cobuilding-answer:{answer.pk}").recipient_ids
