@@ -23,6 +23,9 @@ def back_url(request: HttpRequest) -> str:
         return ""
     parts = urlsplit(referer)
     back = parts.path + (f"?{parts.query}" if parts.query else "")
+    # "//host/..." or "/\host" would leave the site from a relative link: no back link then.
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        return ""
     return "" if back == request.get_full_path() else back
 
 

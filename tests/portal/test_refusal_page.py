@@ -30,3 +30,12 @@ def test_no_back_link_to_another_site(client, site):
         "evil.example" not in response.content.decode()
         and 'data-testid="back"' not in response.content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "referer", ["http://testserver//evil.example/x", "http://testserver/\\evil.example", "ftp://testserver/x"]
+)
+def test_no_back_link_that_leaves_the_site(client, site, referer):
+    client.force_login(UserFactory(username="nobody"))
+    response = client.get("/cobuilding/unit/", HTTP_REFERER=referer)
+    assert response.status_code == 403 and 'data-testid="back"' not in response.content.decode()
