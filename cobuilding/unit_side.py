@@ -96,6 +96,7 @@ def offer_resource(
     )
     if actor is not None and actor.is_authenticated:
         Resource.objects.filter(pk=resource.pk).update(created_by=actor)
+        resource.created_by = actor
     return resource
 
 
