@@ -7,7 +7,8 @@ actor=request.user, whose refusals answer 400 in Chinese with nothing written, o
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -18,8 +19,8 @@ from rest_framework.response import Response
 
 from orgchart.models import Organisation
 
-from . import access, editing, matching, queries, services
-from .models import Agreement, Need, Project, ReportIn, Resource
+from . import access, editing, matching, queries, services, unit_access, unit_side
+from .models import Agreement, Need, NeedAnswer, Project, ReportIn, Resource
 from .serializers import (
     AgreementSerializer,
     EndSerializer,
@@ -32,6 +33,7 @@ from .serializers import (
     ResourceSerializer,
     SuggestionSerializer,
 )
+from .serializers_answers import AnswerCreateSerializer, AnswerProjectSerializer, NeedAnswerSerializer
 from .serializers_write import (
     AgreementCreateSerializer,
     AgreementUpdateSerializer,
@@ -158,10 +160,31 @@ class ResourceViewSet(Writable):
     update_serializer_class = ResourceUpdateSerializer
 
     def create_row(self, data: dict) -> Resource:
-        return services.add_resource(actor=self.request.user, **data)
+        """The community's (or street's) managers add any unit's resource; a unit's side (contact
+        or post-holder, unit_access) only their own unit's, on a list it may offer to."""
+        user = self.request.user
+        unit = data.get("unit_org") or data.get("outside_unit")
+        if not access.can_manage_org(user, data["community"]) and unit_access.speaks_for(user, unit):
+            data.pop("unit_org", None)
+            data.pop("outside_unit", None)
+            return unit_side.offer_resource(actor=user, unit=unit, **data)
+        return services.add_resource(actor=user, **data)
 
     def update_row(self, row: Resource, data: dict) -> Resource:
-        return editing.update_resource(row, actor=self.request.user, **data)
+        if access.can_manage_resource(self.request.user, row):
+            return editing.update_resource(row, actor=self.request.user, **data)
+        return unit_side.update_own_resource(row, actor=self.request.user, **data)
+
+    @extend_schema(
+        summary=_("Withdraw your unit's resource"),
+        description=_("For the unit's contact persons and post-holders; not a resource a project uses."),
+        request=None,
+        responses={204: None, **_errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk=None) -> Response:
+        unit_side.withdraw_resource(self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def get_queryset(self) -> QuerySet[Resource]:
         return (
@@ -211,11 +234,46 @@ class NeedViewSet(Writable):
         return editing.update_need(row, actor=self.request.user, published_to=published, **data)
 
     def get_queryset(self) -> QuerySet[Need]:
+        answers = (
+            unit_access.visible_answers(self.request.user)
+            .select_related("unit_org", "outside_unit")
+            .prefetch_related("resources")
+            .order_by("created_at", "pk")
+        )
         return (
             access.visible_needs(self.request.user)
             .select_related("community")
+            .prefetch_related(Prefetch("answers", queryset=answers, to_attr="visible_answers"))
             .order_by("-wanted_from", "-pk")
         )
+
+    @extend_schema(
+        summary=_("Answer a need published to your unit (we can help)"),
+        description=_(
+            "For the unit's contact persons and post-holders: which of the unit's resources, and a "
+            "note; once per unit and need. The community's post-holders are told in their inbox."
+        ),
+        request=AnswerCreateSerializer,
+        responses={201: NeedAnswerSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk=None) -> Response:
+        need = self.get_object()
+        params = AnswerCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        units = [u for u in unit_side.units_of(request.user) if unit_side.published_to(need, u)]
+        wanted = params.validated_data.get("unit") or ""
+        unit = unit_side.pick_unit(units, wanted)
+        if unit is None:
+            raise ValidationError(_("Choose one of your units this need was published to."), code="unit")
+        made = unit_side.answer_need(
+            need,
+            actor=request.user,
+            unit=unit,
+            resources=params.validated_data["resources"],
+            note=params.validated_data["note"],
+        )
+        return Response(NeedAnswerSerializer(made).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("Matching suggestions for a need"),
@@ -243,6 +301,41 @@ class NeedViewSet(Writable):
             params.validated_data["resources"],
             actor=request.user,
             title=params.validated_data.get("title", ""),
+        )
+        return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["cobuilding"], responses={200: NeedAnswerSerializer, **_errors(401, 404)})
+class NeedAnswerViewSet(ReadOnly):
+    """Units' answers to needs: all answers to the needs of the communities you manage, and your
+    own units' answers."""
+
+    serializer_class = NeedAnswerSerializer
+    queryset = NeedAnswer.objects.none()
+
+    def get_queryset(self) -> QuerySet[NeedAnswer]:
+        return (
+            unit_access.visible_answers(self.request.user)
+            .select_related("unit_org", "outside_unit")
+            .prefetch_related("resources")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        summary=_("Make a project from a unit's answer"),
+        description=_(
+            "For the need's community's (or the street's) post-holders: one step, as matching does."
+        ),
+        request=AnswerProjectSerializer,
+        responses={201: ProjectSerializer, **_errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def project(self, request: Request, pk=None) -> Response:
+        answer = self.get_object()
+        params = AnswerProjectSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        project = unit_side.project_from_answer(
+            answer, actor=request.user, title=params.validated_data.get("title", "")
         )
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 

@@ -91,6 +91,11 @@ def update_resource(resource: Resource, *, actor, **changes) -> Resource:
     _unknown_fields(changes, RESOURCE_FIELDS)
     fresh = _lock(Resource, resource.pk)
     _check_manager(actor, fresh.community)
+    return apply_resource_changes(fresh, changes)
+
+
+def apply_resource_changes(fresh: Resource, changes: dict) -> Resource:
+    """Check and save RESOURCE_FIELDS changes on a locked resource (whoever the actor may be)."""
     values = {name: changes.get(name, getattr(fresh, name)) for name in RESOURCE_FIELDS}
     kind = clean_kind(values["kind"])
     if kind != fresh.kind and fresh.projects.exists():

@@ -428,6 +428,7 @@ class UnitContact(UnitSideMixin):
 
 
 # Joint meetings (共建联席会议) live in their own module; imported here so Django finds them.
+from .models_answers import NeedAnswer  # noqa: E402, F401
 from .models_meetings import (  # noqa: E402, F401
     Decision,
     DecisionChange,

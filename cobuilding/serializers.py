@@ -9,6 +9,7 @@ from orgchart.models import COMMUNITY_KINDS, Organisation
 
 from . import access
 from .models import Agreement, Need, Project, ReportIn, Resource
+from .serializers_answers import NeedAnswerSerializer
 
 
 class UnitFieldsMixin(serializers.Serializer):
@@ -81,6 +82,12 @@ class ResourceSerializer(UnitFieldsMixin, serializers.ModelSerializer):
 class NeedSerializer(serializers.ModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    answers = NeedAnswerSerializer(
+        many=True,
+        read_only=True,
+        source="visible_answers",
+        help_text=_("Units' answers (we can help): all for the community's managers, a unit its own only."),
+    )
 
     class Meta:
         model = Need
@@ -94,6 +101,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "wanted_from",
             "wanted_until",
             "status",
+            "answers",
         ]
         read_only_fields = fields
 

@@ -5,17 +5,27 @@ everything else and refuse in Chinese; nothing is written then."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from orgchart.models import Organisation
 
-from . import access
+from . import access, unit_access, unit_side
 from .models import AgreementStatus, OutsideUnit
 
 
+def _either(first, second):
+    """Rows of either queryset (one query; `|` refuses querysets built differently)."""
+    return first.model.objects.filter(Q(pk__in=first.values("pk")) | Q(pk__in=second.values("pk")))
+
+
 class _ScopedChoices(serializers.Serializer):
-    """Fills the querysets of the id fields from the request's user."""
+    """Fills the querysets of the id fields from the request's user. With `unit_side`, a unit's
+    contact or post-holder may also pick their own units and the lists those may offer to (the
+    service then checks that the unit is theirs and the list one it may offer to)."""
+
+    unit_side = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,6 +36,19 @@ class _ScopedChoices(serializers.Serializer):
             "unit_org": access.choosable_unit_orgs(user),
             "outside_unit": access.choosable_outside_units(user),
         }
+        units = unit_access.page_units(user)[0] if self.unit_side else []
+        if units:
+            org_ids = [u.pk for u in units if isinstance(u, Organisation)]
+            outside_ids = [u.pk for u in units if isinstance(u, OutsideUnit)]
+            offer = None
+            for unit in units:
+                lists = unit_side.offer_communities(unit)
+                offer = lists if offer is None else _either(offer, lists)
+            choices["community"] = _either(choices["community"], offer)
+            choices["unit_org"] = _either(choices["unit_org"], Organisation.objects.filter(pk__in=org_ids))
+            choices["outside_unit"] = _either(
+                choices["outside_unit"], OutsideUnit.objects.filter(pk__in=outside_ids)
+            )
         for name, queryset in choices.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
@@ -91,6 +114,7 @@ class ResourceUpdateSerializer(serializers.Serializer):
 
 
 class ResourceCreateSerializer(_ScopedChoices, ResourceUpdateSerializer):
+    unit_side = True
     community = _community()
     kind = _text(20, default="", help_text=_("venue, funds, equipment, training, experts or volunteers."))
     unit_org, outside_unit = _unit_fields().values()

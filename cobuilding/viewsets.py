@@ -44,6 +44,7 @@ from .models import (
     ResourceKind,
     UnitContact,
 )
+from .viewsets_answers import AgreementInspectView, AnswersView
 from .viewsets_contacts import POLICY as UNIT_CONTACT_POLICY
 from .viewsets_contacts import UnitContactViewSet
 from .viewsets_editing import EditAgreementView, EditNeedView, EditResourceView
@@ -276,6 +277,7 @@ class AgreementViewSet(CobuildingViewSet):
     menu_order = 200
     index_view_class = AgreementIndexView
     add_view_class = AgreementCreateView
+    inspect_view_class = AgreementInspectView
     create_form_fields = AgreementCreateView.service_fields
     inspect_view_fields = [
         "community",
@@ -288,6 +290,7 @@ class AgreementViewSet(CobuildingViewSet):
         "community_contact",
         "unit_contact",
         "content",
+        "part_time_posts",
     ]
     extra_views = {
         "activate": (ActivateAgreementView, "activate"),
@@ -379,6 +382,7 @@ class NeedIndexView(generic.IndexView):
     filterset_class = NeedFilterSet
     match_url_name: str | None = None
     change_url_name: str | None = None
+    answers_url_name: str | None = None
 
     def get_base_queryset(self) -> QuerySet[Need]:
         return (
@@ -404,6 +408,8 @@ class NeedIndexView(generic.IndexView):
             buttons.append(MenuItem(_("Suggestions"), url, icon_name="search", priority=15))
             url = reverse(self.change_url_name, args=(quote(instance.pk),))
             buttons.append(MenuItem(_("Edit"), url, icon_name="edit", priority=14))
+        url = reverse(self.answers_url_name, args=(quote(instance.pk),))
+        buttons.append(MenuItem(_("Answers from units"), url, icon_name="mail", priority=16))
         return buttons
 
 
@@ -482,7 +488,11 @@ class NeedViewSet(CobuildingViewSet):
     index_view_class = NeedIndexView
     add_view_class = NeedCreateView
     create_form_fields = (*NeedCreateView.service_fields, "published_to_orgs", "published_to_outside")
-    extra_views = {"match": (MatchView, "match"), "change": (EditNeedView, "change")}
+    extra_views = {
+        "match": (MatchView, "match"),
+        "change": (EditNeedView, "change"),
+        "answers": (AnswersView, "answers"),
+    }
 
 
 # Projects ----------------------------------------------------------------------------------------

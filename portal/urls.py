@@ -46,3 +46,6 @@ if settings.DEBUG:
     ]
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# A refusal shows its reason (the PermissionDenied's Chinese text) and a way back (core/errors.py).
+handler403 = "core.errors.permission_denied"

@@ -175,7 +175,7 @@ def seed(ctx: SeedContext) -> None:
     )
     project = services.make_project_from_match(met, [experts], actor=None, title="健康义诊进社区")
     services.update_project(project, actor=None, status=ProjectStatus.DONE, outcome="义诊老人120人次")
-    services.add_need(
+    open_need = services.add_need(
         actor=None,
         community=first,
         kind=ResourceKind.VENUE,
@@ -210,7 +210,7 @@ def seed(ctx: SeedContext) -> None:
         for n, member in enumerate(unit_members)
     ]
     dual = seed_dual_service(report_ins, units)
-    unit_contacts = seed_unit_contact(units)
+    unit_contacts = seed_unit_contact(units, community=first, need=open_need)
     editing.update_agreement(
         agreements[1], actor=None, unit_contact="党委办公室", unit_contact_phone="13902220011"
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.tree import paths_q
 
-from .. import access
+from .. import access, part_time
 from ..models import (
     Member,
     Organisation,
@@ -58,7 +58,7 @@ def appoint(
     if ended_on is not None and ended_on < started_on:
         raise ValidationError({"ended_on": _("The term cannot end before it starts.")})
     if from_organisation is not None:
-        check_part_time(post, member, from_organisation)
+        check_part_time(post, member, from_organisation, started_on=started_on)
     tenure = Tenure(
         post=post,
         member=member,
@@ -98,9 +98,12 @@ def part_time_candidates(post: Post):
     return Member.objects.active().filter(pk__in=leaders.values("member"))
 
 
-def check_part_time(post: Post, member: Member, origin: Organisation) -> None:
+def check_part_time(
+    post: Post, member: Member, origin: Organisation, *, started_on: dt.date | None = None
+) -> None:
     """A part-time post is one in the street or a community committee (not in a unit), held by
-    a member of an open unit party organisation of the same street."""
+    a member of an open unit party organisation of the same street; then the checks higher apps
+    registered (orgchart.part_time: cobuilding asks for a co-building agreement in force)."""
     if origin.kind != OrgKind.UNIT:
         raise ValidationError(_("A part-time holder comes from a unit party organisation."))
     if origin.is_closed:
@@ -111,6 +114,7 @@ def check_part_time(post: Post, member: Member, origin: Organisation) -> None:
         raise ValidationError(_("The unit party organisation is in another street."))
     if not member.organisation.path.startswith(origin.path):
         raise ValidationError(_("The member does not belong to this unit party organisation."))
+    part_time.run_checks(post, member, origin, started_on or timezone.localdate())
 
 
 @transaction.atomic

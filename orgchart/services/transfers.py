@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import access
+from .. import access, part_time
 from ..models import (
     MEMBER_ORG_KINDS,
     Member,
@@ -98,6 +98,7 @@ def transfer_member(
         transfer.kind = TransferKind.OUT
         transfer.outside_organisation = outside_organisation.strip()
         member.left_on = on
+        part_time.end_left_unit(member, on)  # their listeners told; then every other post ends too
         Tenure.objects.filter(current_tenure_q(), member=member).update(ended_on=on - dt.timedelta(days=1))
         posts_changed.send(sender=Tenure, user_ids=[member.user_id])
     try:
@@ -106,8 +107,16 @@ def transfer_member(
     except IntegrityError as exc:  # a pending transfer recorded concurrently
         raise _pending_error() from exc
     if transfer.status == TransferStatus.ACCEPTED:
-        member.save(update_fields=["organisation", "left_on", "updated_at"])
+        _move(member, member.organisation, on, fields=["organisation", "left_on", "updated_at"])
     return transfer
+
+
+def _move(member: Member, target: Organisation, on: dt.date, *, fields: list[str]) -> None:
+    """The one place a member's organisation changes within the street: saved, and a part-time
+    post held from a unit they no longer belong to ends (orgchart.part_time)."""
+    member.organisation = target
+    member.save(update_fields=fields)
+    part_time.end_left_unit(member, on, target)
 
 
 def _decide(transfer: Transfer, status: str, actor, reason: str = "") -> Transfer:
@@ -148,8 +157,7 @@ def accept_transfer(transfer: Transfer, *, actor=None) -> Transfer:
     if not member.is_active or member.organisation_id != transfer.from_organisation_id:
         raise ValidationError(_("The member is no longer in the branch the transfer comes from."))
     transfer = _decide(transfer, TransferStatus.ACCEPTED, actor)
-    member.organisation = target
-    member.save(update_fields=["organisation", "updated_at"])
+    _move(member, target, timezone.localdate(), fields=["organisation", "updated_at"])
     return transfer
 
 

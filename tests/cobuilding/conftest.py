@@ -8,6 +8,8 @@ from orgchart.models import OrgKind
 from tests.factories.cobuilding import make_outside_unit
 from tests.factories.orgchart import make_org, make_post_holder
 
+from .unit_side_support import side  # noqa: F401 (fixture of the unit-side tests)
+
 
 @pytest.fixture
 def units(street):

@@ -22,7 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hospital_secretary(street, units):
+def partnership(street, units):
+    """The hospital co-builds with community 1 (a part-time post from it needs an agreement in force)."""
+    return make_agreement(
+        street["community1"], units["hospital"], starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2030, 12, 31)
+    )
+
+
+@pytest.fixture
+def hospital_secretary(street, units, partnership):
     branch = make_org(units["hospital"], OrgKind.BRANCH, name="医院第一党支部", code="DW1-ZB1")
     user = UserFactory(username="yiyuan-shuji")
     member = MemberFactory(organisation=branch, user=user, name="医院书记")
@@ -40,7 +48,7 @@ def _fresh(user):
 
 
 def test_part_time_post_brings_the_communitys_cobuilding_and_ends_with_it(
-    street, units, roles, hospital_secretary
+    street, units, roles, hospital_secretary, partnership
 ):
     agreement = make_agreement(street["community1"], units["school"])
     need = make_need(street["community1"])
@@ -57,7 +65,7 @@ def test_part_time_post_brings_the_communitys_cobuilding_and_ends_with_it(
     )
     user = _fresh(hospital_secretary)
     assert access.can_manage_org(user, street["community1"])
-    assert list(access.manageable_agreements(user)) == [agreement]
+    assert set(access.manageable_agreements(user)) == {agreement, partnership}
     assert access.can_manage_need(user, need)
     assert not access.can_manage_org(user, street["community2"])
     client = APIClient()

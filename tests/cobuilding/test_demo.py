@@ -120,3 +120,15 @@ def test_demo_decisions_followed_up_and_invitation_answered_by_danwei(demo, clie
     assert page.status_code == 200
     assert coming in [p.meeting for p in page.context["invitations"]]
     assert reopened in page.context["open"] and moved in page.context["open"]
+def test_demo_danwei_offered_a_resource_and_answered_sq01s_open_need(demo):
+    from cobuilding.models import NeedAnswer, Resource
+    from inbox.models import FanOut
+
+    danwei = get_user_model().objects.get(username="danwei")
+    offered = Resource.objects.get(created_by=danwei)
+    assert offered.community.code == "SQ01" and offered.kind == "venue"
+    answer = NeedAnswer.objects.get(answered_by=danwei)
+    assert answer.need.community.code == "SQ01" and answer.need.status == NeedStatus.OPEN
+    assert list(answer.resources.all()) == [offered]
+    shequ = get_user_model().objects.get(username="shequ")
+    assert shequ.pk in FanOut.objects.get(cause_key=f"cobuilding-answer:{answer.pk}").recipient_ids

@@ -163,7 +163,7 @@ def test_queries_do_not_grow_with_data(client, street, units, hospital_contact, 
     assert len(page.context["agreements"]) == 3 * n and len(page.context["needs"]) == 3 * n
 
 
-QUERIES = 11
+QUERIES = 14
 
 
 def test_the_demo_login_danwei_reads_the_first_units_page(client, demo):  # noqa: F811

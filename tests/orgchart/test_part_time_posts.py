@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from orgchart import access, services
 from orgchart.models import OrgKind, PostTitle, Tenure
 from tests import translations
+from tests.factories.cobuilding import make_agreement
 from tests.factories.orgchart import MemberFactory, UserFactory, make_org
 
 TODAY = dt.date(2026, 11, 29)
@@ -26,6 +27,8 @@ def unit(street):
     user = UserFactory(username="yiyuan")
     leader = MemberFactory(organisation=branch, user=user, name="医院书记")
     services.appoint(services.ensure_post(unit, PostTitle.SECRETARY), leader, started_on=dt.date(2024, 1, 1))
+    # cobuilding (registered in orgchart.part_time) asks for a co-building agreement in force.
+    make_agreement(street["community1"], unit, starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2030, 12, 31))
     return {"unit": unit, "branch": branch, "leader": leader, "user": user}
 
 
