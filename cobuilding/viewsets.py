@@ -256,16 +256,26 @@ class ActivateAgreementView(ObjectFormView):
         return _("The agreement is in force.")
 
 
-class EndAgreementView(ObjectFormView):
+class EndObjectView(ObjectFormView):
+    """Ends a row (an agreement, a report-in) on a date through its service: `end_service(obj,
+    actor=, ended_on=)`; says `done_message`."""
+
     form_class = EndForm
-    page_title = gettext_lazy("End the agreement")
-    submit_button_label = gettext_lazy("End the agreement")
     header_icon = "cross"
-    log_action = "cobuilding.end"
+    end_service = None
+    done_message = ""
 
     def perform(self, form) -> str:
-        services.end_agreement(self.object, actor=self.request.user, ended_on=form.cleaned_data["ended_on"])
-        return _("The agreement has ended.")
+        self.end_service(self.object, actor=self.request.user, ended_on=form.cleaned_data["ended_on"])
+        return str(self.done_message)
+
+
+class EndAgreementView(EndObjectView):
+    page_title = gettext_lazy("End the agreement")
+    submit_button_label = gettext_lazy("End the agreement")
+    log_action = "cobuilding.end"
+    end_service = staticmethod(services.end_agreement)
+    done_message = gettext_lazy("The agreement has ended.")
 
 
 class AgreementViewSet(CobuildingViewSet):
@@ -591,16 +601,12 @@ class ReportInCreateView(CreateThroughService):
     service_fields = ("member", "community", "reported_on", "skills")
 
 
-class EndReportInView(ObjectFormView):
-    form_class = EndForm
+class EndReportInView(EndObjectView):
     page_title = gettext_lazy("End the report-in")
     submit_button_label = gettext_lazy("End the report-in")
-    header_icon = "cross"
     log_action = "cobuilding.end_report_in"
-
-    def perform(self, form) -> str:
-        services.end_report_in(self.object, actor=self.request.user, ended_on=form.cleaned_data["ended_on"])
-        return _("The report-in has ended.")
+    end_service = staticmethod(services.end_report_in)
+    done_message = gettext_lazy("The report-in has ended.")
 
 
 class ReportInViewSet(CobuildingViewSet):
@@ -628,7 +634,7 @@ class CobuildingViewSetGroup(ModelViewSetGroup):
         UnitContactViewSet,
     )
     menu_icon = "group"
-    menu_order = 175
+    menu_order = 190
 
     @cached_property
     def menu_label(self):
