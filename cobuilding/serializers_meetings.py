@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Decision, JointMeeting, MeetingUnit
+from .serializers import id_field
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -90,13 +91,10 @@ class JointMeetingSerializer(serializers.ModelSerializer):
 class AddDecisionSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=2000)
     due_on = serializers.DateField()
-    owner_user = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text=_("A login answering for it.")
-    )
-    owner_unit = serializers.IntegerField(
+    owner_user = id_field(required=False, allow_null=True, help_text=_("A login answering for it."))
+    owner_unit = id_field(
         required=False,
         allow_null=True,
-        min_value=1,
         help_text=_("Or a unit taking part: the id of one of the meeting's units."),
     )
 

@@ -25,7 +25,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from core.admin.filters import AdminFilterSet, choice_filter
-from core.admin.forms import ServiceErrorsMixin
+from core.admin.forms import BoundedModelMultipleChoiceField, ServiceErrorsMixin
 from core.admin.policies import READ_ONLY, AccessRulePolicy
 from core.admin.views import ObjectFormView, ScopedSingleObjectMixin, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
@@ -81,8 +81,13 @@ class ScopedChoicesForm(ServiceErrorsMixin, WagtailAdminModelForm):
             "member": access.choosable_report_in_members(user),
         }
         for name, queryset in choices.items():
-            if name in self.fields:
-                self.fields[name].queryset = queryset
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                self.fields[name] = BoundedModelMultipleChoiceField.replacing(field, queryset)
+            else:
+                field.queryset = queryset
 
 
 def _data(form, names) -> dict[str, Any]:
@@ -439,7 +444,7 @@ def resource_label(suggestion: matching.Suggestion, resource: Resource) -> str:
 
 
 class MatchForm(forms.Form):
-    resources = forms.ModelMultipleChoiceField(
+    resources = BoundedModelMultipleChoiceField(
         label=gettext_lazy("Resources"), queryset=Resource.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     title = forms.CharField(label=gettext_lazy("Project title"), required=False, max_length=200)

@@ -30,7 +30,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from core.admin.filters import AdminFilterSet, choice_filter
-from core.admin.forms import ServiceErrorsMixin
+from core.admin.forms import BoundedModelMultipleChoiceField, ServiceErrorsMixin
 from core.admin.policies import AccessRulePolicy
 from core.admin.views import ObjectFormView, ScopedInspectView, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
@@ -86,7 +86,7 @@ class MeetingForm(ServiceErrorsMixin, WagtailAdminModelForm):
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
     starts_at = forms.DateTimeField(label=gettext_lazy("Starts at"), widget=AdminDateTimeInput)
     ends_at = forms.DateTimeField(label=gettext_lazy("Ends at"), widget=AdminDateTimeInput)
-    agreements = forms.ModelMultipleChoiceField(
+    agreements = BoundedModelMultipleChoiceField(
         label=gettext_lazy("Units taking part"),
         queryset=Agreement.objects.none(),
         required=False,
