@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from core.admin.columns import DayColumn
 from core.admin.filters import AdminFilterSet, choice_filter
 from core.admin.forms import BoundedModelMultipleChoiceField, ServiceErrorsMixin
 from core.admin.policies import READ_ONLY, AccessRulePolicy
@@ -199,8 +200,8 @@ class AgreementIndexView(generic.IndexView):
     def columns(self):
         return [
             self._get_title_column("__str__"),
-            DateColumn("starts_on", label=gettext_lazy("Term starts")),
-            DateColumn("ends_on", label=gettext_lazy("Term ends")),
+            DayColumn("starts_on", label=gettext_lazy("Term starts")),
+            DayColumn("ends_on", label=gettext_lazy("Term ends")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
             Column("expires_soon", label=gettext_lazy("Ends within 30 days"), accessor=expiry_mark),
             Column("unit_contact", label=gettext_lazy("Unit contact")),
@@ -348,8 +349,8 @@ class ResourceIndexView(generic.IndexView):
             self._get_title_column("__str__"),
             Column("community", label=gettext_lazy("List of"), accessor="community.name"),
             Column("quantity", label=gettext_lazy("Quantity")),
-            DateColumn("available_from", label=gettext_lazy("Available from")),
-            DateColumn("available_until", label=gettext_lazy("Available until")),
+            DayColumn("available_from", label=gettext_lazy("Available from")),
+            DayColumn("available_until", label=gettext_lazy("Available until")),
         ]
 
 
@@ -407,8 +408,8 @@ class NeedIndexView(generic.IndexView):
         return [
             self._get_title_column("__str__"),
             Column("description", label=gettext_lazy("Description")),
-            DateColumn("wanted_from", label=gettext_lazy("Wanted from")),
-            DateColumn("wanted_until", label=gettext_lazy("Wanted until")),
+            DayColumn("wanted_from", label=gettext_lazy("Wanted from")),
+            DayColumn("wanted_until", label=gettext_lazy("Wanted until")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         ]
 
@@ -588,9 +589,9 @@ class ReportInIndexView(generic.IndexView):
             self._get_title_column("member"),
             Column("home", label=gettext_lazy("Home branch"), accessor="member.organisation.name"),
             Column("community", label=gettext_lazy("Residence community"), accessor="community.name"),
-            DateColumn("reported_on", label=gettext_lazy("Reported in on")),
+            DayColumn("reported_on", label=gettext_lazy("Reported in on")),
             Column("skills", label=gettext_lazy("Skills offered")),
-            DateColumn("ended_on", label=gettext_lazy("Ended on")),
+            DayColumn("ended_on", label=gettext_lazy("Ended on")),
         ]
 
     def get_list_more_buttons(self, instance) -> list:

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
+from core.admin.columns import DayColumn
 from core.admin.filters import AdminFilterSet, choice_filter
 from core.admin.forms import BoundedModelMultipleChoiceField, ServiceErrorsMixin
 from core.admin.policies import AccessRulePolicy
@@ -349,9 +350,9 @@ class DecisionIndexView(generic.IndexView):
             self._get_title_column("__str__"),
             Column("meeting", label=gettext_lazy("Joint meeting"), accessor="meeting.activity.title"),
             Column("owner", label=gettext_lazy("Owner"), accessor="owner_label"),
-            DateColumn("due_on", label=gettext_lazy("Due on")),
+            DayColumn("due_on", label=gettext_lazy("Due on")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
-            DateColumn("done_on", label=gettext_lazy("Done on")),
+            DayColumn("done_on", label=gettext_lazy("Done on")),
             Column("overdue", label=gettext_lazy("Overdue"), accessor=overdue_mark),
         ]
 
