@@ -30,6 +30,7 @@ from cobuilding import services
 from cobuilding.models import Need, NeedStatus, Project
 from orgchart.models import MemberCategory, OrgKind
 from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.test_assessment import done, phone  # a 375 px touch context that records CSP violations
 from tests.factories.cobuilding import make_agreement, make_need, make_resource
 from tests.factories.orgchart import MemberFactory, UserFactory, make_org
 from tests.factories.volunteers import make_activity, started
@@ -38,27 +39,7 @@ from volunteers.models import SignUp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-STEP = 30_000  # generous: two cores shared with other test runs
 MIN_BUTTON = 40
-
-
-def phone(browser):
-    """A phone: 375×740, touch, in Chinese; any Content Security Policy violation is kept."""
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
-    context.set_default_timeout(STEP)
-    context.set_default_navigation_timeout(STEP)
-    violations: list[str] = []
-    context.on(
-        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
-    )
-    context.csp_violations = violations
-    return context, context.new_page()
-
-
-def done(context) -> None:
-    violations = list(context.csp_violations)
-    context.close()
-    assert not violations, violations
 
 
 def fits_the_phone(tab, name: str) -> None:
