@@ -469,7 +469,7 @@ class HolidayViewSet(ScopedModelViewSet):
 class AssessmentViewSetGroup(ModelViewSetGroup):
     items = (CycleViewSet, ObjectionViewSet, HolidayViewSet)
     menu_icon = "list-ol"
-    menu_order = 170
+    menu_order = 180
 
     @cached_property
     def menu_label(self):

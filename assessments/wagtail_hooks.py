@@ -69,14 +69,14 @@ class ScoreSheetMenuItem(StreetManagersMenuItem):
 @hooks.register("register_admin_menu_item")
 def register_ticket_sheet_menu_item():
     return StreetManagersMenuItem(
-        _("Rating tickets"), reverse("assessments:ticket-sheet"), icon_name="doc-full", order=167
+        _("Rating tickets"), reverse("assessments:ticket-sheet"), icon_name="doc-full", order=181
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_score_sheet_menu_item():
     return ScoreSheetMenuItem(
-        _("Score sheet"), "", name="assessment-score-sheet", icon_name="list-ol", order=168
+        _("Score sheet"), "", name="assessment-score-sheet", icon_name="list-ol", order=182
     )
 
 
@@ -89,5 +89,5 @@ class CommitteeMenuItem(ScoreSheetMenuItem):
 @hooks.register("register_admin_menu_item")
 def register_committee_menu_item():
     return CommitteeMenuItem(
-        _("Committee scoring"), "", name="assessment-committee", icon_name="edit", order=169
+        _("Committee scoring"), "", name="assessment-committee", icon_name="edit", order=183
     )

@@ -5,11 +5,18 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.ids import MAX_ID
 from orgchart.models import COMMUNITY_KINDS, Organisation
 
 from . import access
 from .models import Agreement, Need, Project, ReportIn, Resource
 from .serializers_answers import NeedAnswerSerializer
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An id sent in a body: a positive integer a database column can hold (a larger one would be
+    an OverflowError in the driver, a 500)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class UnitFieldsMixin(serializers.Serializer):
@@ -129,7 +136,7 @@ class SuggestionSerializer(serializers.Serializer):
 
 
 class MakeProjectSerializer(serializers.Serializer):
-    resources = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100)
+    resources = serializers.ListField(child=id_field(), max_length=100)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
@@ -170,8 +177,8 @@ class EndSerializer(serializers.Serializer):
 
 
 class HoursQuerySerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(
-        min_value=1, help_text=_("A residence community (side=community) or a home branch (side=home).")
+    organisation = id_field(
+        help_text=_("A residence community (side=community) or a home branch (side=home).")
     )
     side = serializers.ChoiceField(
         choices=[("community", _("Residence community")), ("home", _("Home branch"))]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import NeedAnswer
+from .serializers import id_field
 
 
 class NeedAnswerSerializer(serializers.ModelSerializer):
@@ -41,7 +42,7 @@ class AnswerCreateSerializer(serializers.Serializer):
         ),
     )
     resources = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=id_field(),
         max_length=50,
         help_text=_("Ids of your unit's resources that fit the need (at least one)."),
     )

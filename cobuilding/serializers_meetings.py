@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Decision, DecisionChange, JointMeeting, MeetingUnit
+from .serializers import id_field
 
 
 class DecisionChangeSerializer(serializers.ModelSerializer):
@@ -129,13 +130,10 @@ class JointMeetingSerializer(serializers.ModelSerializer):
 class AddDecisionSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=2000)
     due_on = serializers.DateField()
-    owner_user = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text=_("A login answering for it.")
-    )
-    owner_unit = serializers.IntegerField(
+    owner_user = id_field(required=False, allow_null=True, help_text=_("A login answering for it."))
+    owner_unit = id_field(
         required=False,
         allow_null=True,
-        min_value=1,
         help_text=_("Or a unit taking part: the id of one of the meeting's units."),
     )
 
@@ -161,13 +159,10 @@ class DecisionUpdateSerializer(serializers.Serializer):
         max_length=500,
         help_text=_("Required when due_on moves; kept in the history."),
     )
-    owner_user = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text=_("A new owner: a login answering for it.")
-    )
-    owner_unit = serializers.IntegerField(
+    owner_user = id_field(required=False, allow_null=True, help_text=_("A new owner: a login answering for it."))
+    owner_unit = id_field(
         required=False,
         allow_null=True,
-        min_value=1,
         help_text=_("Or a unit taking part: the id of one of the meeting's units."),
     )
 
@@ -189,7 +184,7 @@ class InvitationsSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(min_value=1, help_text=_("The id of one of the meeting's units."))
+    unit = id_field(help_text=_("The id of one of the meeting's units."))
     attend = serializers.BooleanField()
     name = serializers.CharField(
         required=False, allow_blank=True, max_length=50, help_text=_("The representative, when attending.")

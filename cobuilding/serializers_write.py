@@ -13,6 +13,7 @@ from orgchart.models import Organisation
 
 from . import access, unit_access, unit_side
 from .models import AgreementStatus, OutsideUnit
+from .serializers import id_field
 
 
 def _either(first, second):
@@ -127,13 +128,13 @@ class NeedUpdateSerializer(_ScopedChoices, serializers.Serializer):
     wanted_from = serializers.DateField(required=False)
     wanted_until = serializers.DateField(required=False)
     published_to_orgs = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=id_field(),
         required=False,
         max_length=200,
         help_text=_("Unit party organisations the need is published to (replaces the list)."),
     )
     published_to_outside = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=id_field(),
         required=False,
         max_length=200,
         help_text=_("Outside units the need is published to (replaces the list)."),

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ids import is_storable_id
 from core.text import normalise
 from core.tree import path_prefix_q
 from orgchart.models import COMMUNITY_KINDS, Member, MemberCategory, Organisation, OrgKind
@@ -396,6 +397,8 @@ def make_project_from_match(
     ids = {r.pk if isinstance(r, Resource) else int(r) for r in resources}
     if not ids:
         raise _invalid(_("Choose at least one resource."), "no_resources", "resources")
+    if not all(is_storable_id(pk) for pk in ids):
+        raise _invalid(_("A resource chosen does not exist."), "unknown_resource", "resources")
     street = _street_path(fresh.community)
     chosen = list(
         Resource.objects.filter(path_prefix_q(street, "community__path"), pk__in=ids).select_related(

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from core.admin.columns import DayColumn
 from core.admin.filters import AdminFilterSet, choice_filter
-from core.admin.forms import ServiceErrorsMixin
+from core.admin.forms import BoundedModelMultipleChoiceField, ServiceErrorsMixin
 from core.admin.policies import READ_ONLY, AccessRulePolicy
 from core.admin.views import ObjectFormView, ScopedSingleObjectMixin, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
@@ -82,8 +83,13 @@ class ScopedChoicesForm(ServiceErrorsMixin, WagtailAdminModelForm):
             "member": access.choosable_report_in_members(user),
         }
         for name, queryset in choices.items():
-            if name in self.fields:
-                self.fields[name].queryset = queryset
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                self.fields[name] = BoundedModelMultipleChoiceField.replacing(field, queryset)
+            else:
+                field.queryset = queryset
 
 
 def _data(form, names) -> dict[str, Any]:
@@ -195,8 +201,8 @@ class AgreementIndexView(generic.IndexView):
     def columns(self):
         return [
             self._get_title_column("__str__"),
-            DateColumn("starts_on", label=gettext_lazy("Term starts")),
-            DateColumn("ends_on", label=gettext_lazy("Term ends")),
+            DayColumn("starts_on", label=gettext_lazy("Term starts")),
+            DayColumn("ends_on", label=gettext_lazy("Term ends")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
             Column("expires_soon", label=gettext_lazy("Ends within 30 days"), accessor=expiry_mark),
             Column("unit_contact", label=gettext_lazy("Unit contact")),
@@ -257,16 +263,26 @@ class ActivateAgreementView(ObjectFormView):
         return _("The agreement is in force.")
 
 
-class EndAgreementView(ObjectFormView):
+class EndObjectView(ObjectFormView):
+    """Ends a row (an agreement, a report-in) on a date through its service: `end_service(obj,
+    actor=, ended_on=)`; says `done_message`."""
+
     form_class = EndForm
-    page_title = gettext_lazy("End the agreement")
-    submit_button_label = gettext_lazy("End the agreement")
     header_icon = "cross"
-    log_action = "cobuilding.end"
+    end_service = None
+    done_message = ""
 
     def perform(self, form) -> str:
-        services.end_agreement(self.object, actor=self.request.user, ended_on=form.cleaned_data["ended_on"])
-        return _("The agreement has ended.")
+        self.end_service(self.object, actor=self.request.user, ended_on=form.cleaned_data["ended_on"])
+        return str(self.done_message)
+
+
+class EndAgreementView(EndObjectView):
+    page_title = gettext_lazy("End the agreement")
+    submit_button_label = gettext_lazy("End the agreement")
+    log_action = "cobuilding.end"
+    end_service = staticmethod(services.end_agreement)
+    done_message = gettext_lazy("The agreement has ended.")
 
 
 class AgreementViewSet(CobuildingViewSet):
@@ -336,8 +352,8 @@ class ResourceIndexView(generic.IndexView):
             self._get_title_column("__str__"),
             Column("community", label=gettext_lazy("List of"), accessor="community.name"),
             Column("quantity", label=gettext_lazy("Quantity")),
-            DateColumn("available_from", label=gettext_lazy("Available from")),
-            DateColumn("available_until", label=gettext_lazy("Available until")),
+            DayColumn("available_from", label=gettext_lazy("Available from")),
+            DayColumn("available_until", label=gettext_lazy("Available until")),
         ]
 
 
@@ -396,8 +412,8 @@ class NeedIndexView(generic.IndexView):
         return [
             self._get_title_column("__str__"),
             Column("description", label=gettext_lazy("Description")),
-            DateColumn("wanted_from", label=gettext_lazy("Wanted from")),
-            DateColumn("wanted_until", label=gettext_lazy("Wanted until")),
+            DayColumn("wanted_from", label=gettext_lazy("Wanted from")),
+            DayColumn("wanted_until", label=gettext_lazy("Wanted until")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         ]
 
@@ -435,7 +451,7 @@ def resource_label(suggestion: matching.Suggestion, resource: Resource) -> str:
 
 
 class MatchForm(forms.Form):
-    resources = forms.ModelMultipleChoiceField(
+    resources = BoundedModelMultipleChoiceField(
         label=gettext_lazy("Resources"), queryset=Resource.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     title = forms.CharField(label=gettext_lazy("Project title"), required=False, max_length=200)
@@ -583,9 +599,9 @@ class ReportInIndexView(generic.IndexView):
             self._get_title_column("member"),
             Column("home", label=gettext_lazy("Home branch"), accessor="member.organisation.name"),
             Column("community", label=gettext_lazy("Residence community"), accessor="community.name"),
-            DateColumn("reported_on", label=gettext_lazy("Reported in on")),
+            DayColumn("reported_on", label=gettext_lazy("Reported in on")),
             Column("skills", label=gettext_lazy("Skills offered")),
-            DateColumn("ended_on", label=gettext_lazy("Ended on")),
+            DayColumn("ended_on", label=gettext_lazy("Ended on")),
         ]
 
     def get_list_more_buttons(self, instance) -> list:
@@ -601,16 +617,12 @@ class ReportInCreateView(CreateThroughService):
     service_fields = ("member", "community", "reported_on", "skills")
 
 
-class EndReportInView(ObjectFormView):
-    form_class = EndForm
+class EndReportInView(EndObjectView):
     page_title = gettext_lazy("End the report-in")
     submit_button_label = gettext_lazy("End the report-in")
-    header_icon = "cross"
     log_action = "cobuilding.end_report_in"
-
-    def perform(self, form) -> str:
-        services.end_report_in(self.object, actor=self.request.user, ended_on=form.cleaned_data["ended_on"])
-        return _("The report-in has ended.")
+    end_service = staticmethod(services.end_report_in)
+    done_message = gettext_lazy("The report-in has ended.")
 
 
 class ReportInViewSet(CobuildingViewSet):
@@ -638,7 +650,7 @@ class CobuildingViewSetGroup(ModelViewSetGroup):
         UnitContactViewSet,
     )
     menu_icon = "group"
-    menu_order = 175
+    menu_order = 190
 
     @cached_property
     def menu_label(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 
+from core.admin.forms import BoundedModelMultipleChoiceField
 from core.admin.views import ObjectFormView
 
 from . import access, editing
@@ -56,13 +57,13 @@ class NeedEditForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea)
     wanted_from = _date(gettext_lazy("Wanted from"))
     wanted_until = _date(gettext_lazy("Wanted until"))
-    published_to_orgs = forms.ModelMultipleChoiceField(
+    published_to_orgs = BoundedModelMultipleChoiceField(
         label=gettext_lazy("Published to unit organisations"),
         queryset=Agreement.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    published_to_outside = forms.ModelMultipleChoiceField(
+    published_to_outside = BoundedModelMultipleChoiceField(
         label=gettext_lazy("Published to outside units"),
         queryset=Agreement.objects.none(),
         required=False,

@@ -26,12 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
+from core.admin.columns import DayColumn
 from core.admin.filters import AdminFilterSet, choice_filter
-from core.admin.forms import ServiceErrorsMixin
+from core.admin.forms import BoundedModelMultipleChoiceField, ServiceErrorsMixin
 from core.admin.policies import AccessRulePolicy
 from core.admin.views import ObjectFormView, ScopedInspectView, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
@@ -88,7 +89,7 @@ class MeetingForm(ServiceErrorsMixin, WagtailAdminModelForm):
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
     starts_at = forms.DateTimeField(label=gettext_lazy("Starts at"), widget=AdminDateTimeInput)
     ends_at = forms.DateTimeField(label=gettext_lazy("Ends at"), widget=AdminDateTimeInput)
-    agreements = forms.ModelMultipleChoiceField(
+    agreements = BoundedModelMultipleChoiceField(
         label=gettext_lazy("Units taking part"),
         queryset=Agreement.objects.none(),
         required=False,
@@ -391,9 +392,9 @@ class DecisionIndexView(generic.IndexView):
             self._get_title_column("__str__"),
             Column("meeting", label=gettext_lazy("Joint meeting"), accessor="meeting.activity.title"),
             Column("owner", label=gettext_lazy("Owner"), accessor="owner_label"),
-            DateColumn("due_on", label=gettext_lazy("Due on")),
+            DayColumn("due_on", label=gettext_lazy("Due on")),
             Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
-            DateColumn("done_on", label=gettext_lazy("Done on")),
+            DayColumn("done_on", label=gettext_lazy("Done on")),
             Column("overdue", label=gettext_lazy("Overdue"), accessor=overdue_mark),
         ]
 

@@ -52,7 +52,7 @@ class _DualReportingMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_dual_reporting_menu_item():
     return _DualReportingMenuItem(
-        _("Dual reporting"), reverse("cobuilding_dual:index"), icon_name="group", order=167
+        _("Dual reporting"), reverse("cobuilding_dual:index"), icon_name="group", order=191
     )
 
 
@@ -67,5 +67,5 @@ class FiguresMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_figures_menu_item():
     return FiguresMenuItem(
-        _("Co-building figures"), reverse("cobuilding:figures"), icon_name="table", order=169
+        _("Co-building figures"), reverse("cobuilding:figures"), icon_name="table", order=192
     )

@@ -1,10 +1,13 @@
-"""A service's ValidationError or PermissionDenied shown on the admin form that called it."""
+"""A service's ValidationError or PermissionDenied shown on the admin form that called it; a
+multiple-choice field of ids that never sends an oversized id to the database."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.ids import is_storable_id
 
 
 def _error_dict(exc: ValidationError | PermissionDenied) -> dict[str, list]:
@@ -41,3 +44,28 @@ class ServiceErrorsMixin:
 
     def _update_errors(self, errors: ValidationError) -> None:
         add_service_error(self, errors)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField whose ids are checked to be integers a column can hold before the
+    `pk__in` query: Django's own sends a huge id to the driver (OverflowError, a 500). Such an id
+    is "not a valid value", like any unknown one."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_storable_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+    @classmethod
+    def replacing(cls, field: forms.ModelMultipleChoiceField, queryset) -> BoundedModelMultipleChoiceField:
+        """The same field (label, widget, required, help) as a bounded one over `queryset`."""
+        return cls(
+            queryset=queryset,
+            required=field.required,
+            widget=field.widget,
+            label=field.label,
+            help_text=field.help_text,
+        )
