@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.ids import MAX_ID
+
 from .models import NeedAnswer
-from .serializers import id_field
 
 
 class NeedAnswerSerializer(serializers.ModelSerializer):
@@ -42,7 +43,7 @@ class AnswerCreateSerializer(serializers.Serializer):
         ),
     )
     resources = serializers.ListField(
-        child=id_field(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=50,
         help_text=_("Ids of your unit's resources that fit the need (at least one)."),
     )

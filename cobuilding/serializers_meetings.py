@@ -159,7 +159,9 @@ class DecisionUpdateSerializer(serializers.Serializer):
         max_length=500,
         help_text=_("Required when due_on moves; kept in the history."),
     )
-    owner_user = id_field(required=False, allow_null=True, help_text=_("A new owner: a login answering for it."))
+    owner_user = id_field(
+        required=False, allow_null=True, help_text=_("A new owner: a login answering for it.")
+    )
     owner_unit = id_field(
         required=False,
         allow_null=True,

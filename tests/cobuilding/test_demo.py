@@ -120,6 +120,8 @@ def test_demo_decisions_followed_up_and_invitation_answered_by_danwei(demo, clie
     assert page.status_code == 200
     assert coming in [p.meeting for p in page.context["invitations"]]
     assert reopened in page.context["open"] and moved in page.context["open"]
+
+
 def test_demo_danwei_offered_a_resource_and_answered_sq01s_open_need(demo):
     from cobuilding.models import NeedAnswer, Resource
     from inbox.models import FanOut
