@@ -35,6 +35,7 @@ urlpatterns = [
     path("cobuilding/", include("cobuilding.urls")),
     path("cobuilding/", include("cobuilding.member_urls")),
     path("cobuilding/", include("cobuilding.unit_urls")),
+    path("residents/", include("residents.urls")),
 ]
 
 if settings.DEBUG:

@@ -322,6 +322,11 @@ INBOX_RUN_SECONDS = 240
 # the activity's start); the sweep `volunteers.tasks.expire_offers` passes it on after that.
 VOLUNTEERS_OFFER_HOURS = env.VOLUNTEERS_OFFER_HOURS
 
+# Migrant residents: a deregistered record keeps its personal fields this many days after the
+# departure date; the beat task `residents.tasks.purge_departed_residents` then clears them,
+# keeping the row (community, category, dates) for the figures.
+RESIDENTS_RETENTION_DAYS = env.RESIDENTS_RETENTION_DAYS
+
 # Recurring series: occurrences are generated this many weeks ahead (the beat task
 # `activities.tasks.generate_series_occurrences`); a rule giving more than the maximum within
 # that horizon is refused (a daily rule over 8 weeks gives 56).
