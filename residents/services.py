@@ -312,6 +312,13 @@ def purge_departed(today: dt.date | None = None) -> int:
 # Housing and landlords ------------------------------------------------------------------------
 
 
+def hasattr_member(user) -> bool:
+    """Whether `user` has a party member record: a landlord login must be a login of its own."""
+    from orgchart.models import Member
+
+    return Member.objects.filter(user=user).exists()
+
+
 @transaction.atomic
 def add_landlord(actor, community, name: str, phone: str, user=None):
     """Record a landlord of `community` (an officer's act); `user` gives them a login."""
@@ -328,6 +335,12 @@ def add_landlord(actor, community, name: str, phone: str, user=None):
             errors[field] = exc.messages
     if not cleaned.get("name") and "name" not in errors:
         errors["name"] = _("Give the landlord's name.")
+    if user is not None and (
+        user.is_superuser or hasattr_member(user) or Landlord.objects.filter(user=user).exists()
+    ):
+        errors["username"] = _(
+            "This login belongs to a party member, an administrator or another landlord; create a new login."
+        )
     if errors:
         raise ValidationError(errors)
     return Landlord.objects.create(
