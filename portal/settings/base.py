@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["core.api.project_endpoints_only"],
     # Two choice sets share the field name "kind"; name each enum after its model choices.
     "ENUM_NAME_OVERRIDES": {
+        "ResidentCategoryEnum": "residents.models.Category",
+        "MemberCategoryEnum": "orgchart.models.MemberCategory",
         "OrgKindEnum": "orgchart.models.OrgKind",
         "TransferKindEnum": "orgchart.models.TransferKind",
         "SignUpStatusEnum": "volunteers.models.SignUpStatus",
