@@ -74,6 +74,10 @@ ENDPOINTS = {
     "/api/cobuilding/decisions/": {"get"},
     "/api/cobuilding/decisions/{id}/": {"get"},
     "/api/cobuilding/decisions/{id}/done/": {"post"},
+    "/api/residents/registrations/": {"get"},
+    "/api/residents/registrations/{id}/": {"get"},
+    "/api/residents/housing/": {"get"},
+    "/api/residents/housing/{id}/": {"get"},
 }
 
 
