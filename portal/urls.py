@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("volunteers.api_urls")),
     path("api/", include("assessments.api_urls")),
     path("api/", include("cobuilding.api_urls")),
+    path("api/", include("residents.api_urls")),
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("cobuilding/", include("cobuilding.member_urls")),
     path("cobuilding/", include("cobuilding.unit_urls")),
     path("cobuilding/", include("cobuilding.unit_meetings_urls")),
+    path("residents/", include("residents.urls")),
 ]
 
 if settings.DEBUG:

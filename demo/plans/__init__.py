@@ -3,6 +3,26 @@
 Each is a module with `seed(ctx: demo.seed.SeedContext) -> None`.
 """
 
-from . import assessments, cobuilding, cobuilding_meetings, content, orgchart, portal, sanhui, volunteers
+from . import (
+    assessments,
+    cobuilding,
+    cobuilding_meetings,
+    content,
+    orgchart,
+    portal,
+    residents,
+    sanhui,
+    volunteers,
+)
 
-PLANS = (orgchart, portal, content, volunteers, sanhui, assessments, cobuilding, cobuilding_meetings)
+PLANS = (
+    orgchart,
+    portal,
+    content,
+    volunteers,
+    sanhui,
+    assessments,
+    cobuilding,
+    cobuilding_meetings,
+    residents,
+)

@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["core.api.project_endpoints_only"],
     # Two choice sets share the field name "kind"; name each enum after its model choices.
     "ENUM_NAME_OVERRIDES": {
+        "ResidentCategoryEnum": "residents.models.Category",
+        "MemberCategoryEnum": "orgchart.models.MemberCategory",
         "OrgKindEnum": "orgchart.models.OrgKind",
         "TransferKindEnum": "orgchart.models.TransferKind",
         "SignUpStatusEnum": "volunteers.models.SignUpStatus",
@@ -321,6 +323,11 @@ INBOX_RUN_SECONDS = 240
 # Volunteer service: how many hours a person offered a freed place has to confirm it (never past
 # the activity's start); the sweep `volunteers.tasks.expire_offers` passes it on after that.
 VOLUNTEERS_OFFER_HOURS = env.VOLUNTEERS_OFFER_HOURS
+
+# Migrant residents: a deregistered record keeps its personal fields this many days after the
+# departure date; the beat task `residents.tasks.purge_departed_residents` then clears them,
+# keeping the row (community, category, dates) for the figures.
+RESIDENTS_RETENTION_DAYS = env.RESIDENTS_RETENTION_DAYS
 
 # Recurring series: occurrences are generated this many weeks ahead (the beat task
 # `activities.tasks.generate_series_occurrences`); a rule giving more than the maximum within

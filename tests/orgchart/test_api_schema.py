@@ -82,6 +82,10 @@ ENDPOINTS = {
     "/api/cobuilding/decisions/{id}/": {"get", "patch"},
     "/api/cobuilding/decisions/{id}/done/": {"post"},
     "/api/cobuilding/decisions/{id}/reopen/": {"post"},
+    "/api/residents/registrations/": {"get"},
+    "/api/residents/registrations/{id}/": {"get"},
+    "/api/residents/housing/": {"get"},
+    "/api/residents/housing/{id}/": {"get"},
 }
 
 

@@ -52,5 +52,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo logins (password {DEMO_PASSWORD}): jiedao (street secretary), "
             "shequ (community secretary), dangyuan (party member), zhiyuanzhe (registered volunteer), "
-            "dy01-dy08 (party members signed up for volunteer service)."
+            "dy01-dy08 (party members signed up for volunteer service), "
+            "fangdong, fangdong2 (landlords of rented housing in SQ01, SQ02)."
         )

@@ -1,0 +1,139 @@
+"""Who may see and change residents' registrations, written once (minimum access).
+
+- Officers: holders of a current post in a street or community committee (orgchart's rule,
+  managed_paths, kept to the street and community levels — a branch secretary is not an officer
+  here). A community's officers see that community's residents and housing only; the street's see
+  the whole street. They register, move and deregister in those communities.
+- A landlord (a Landlord row linked to the login) sees their own housing and its tenants, and
+  registers and deregisters tenants of their own housing only; no one else's.
+- Lists show residents masked (family name, masked ID number and mobile). The full record is read
+  on its own page by an officer of the resident's community, and every such read is audited
+  (residents.audit). A landlord never reads a full record.
+- Exports and the audit trail: street officers only.
+- Anyone else (members, volunteers, the anonymous) sees nothing.
+Views, forms, the admin and exports all ask these functions.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.tree import path_within, paths_q
+from orgchart import access as org_access
+from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind
+
+from .models import AuditEntry, Housing, Landlord, Resident
+
+_OFFICER_DEPTH = 2  # the street (1) and its communities (2)
+_LANDLORD_ATTR = "_residents_landlord"
+
+
+def officer_paths(user) -> tuple[str, ...]:
+    """Subtrees (a street or communities) whose residents `user` keeps; ("",) for a superuser."""
+    paths = org_access.managed_paths(user)
+    return tuple(p for p in paths if len(p) <= _OFFICER_DEPTH * Organisation.steplen)
+
+
+def is_officer(user) -> bool:
+    return bool(officer_paths(user))
+
+
+def is_street_officer(user) -> bool:
+    return any(len(p) <= Organisation.steplen for p in officer_paths(user))
+
+
+def landlord_for(user) -> Landlord | None:
+    """The landlord row of `user`, if any (cached on the user: one query per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, _LANDLORD_ATTR):
+        setattr(user, _LANDLORD_ATTR, Landlord.objects.filter(user=user).first())
+    return getattr(user, _LANDLORD_ATTR)
+
+
+def officer_communities(user) -> QuerySet[Organisation]:
+    """Open communities `user` registers residents in."""
+    return (
+        Organisation.objects.open()
+        .filter(paths_q(officer_paths(user), "path"))
+        .filter(kind__in=COMMUNITY_KINDS, depth=_OFFICER_DEPTH)
+    )
+
+
+def figure_roots(user) -> QuerySet[Organisation]:
+    """Streets and communities whose figures `user` may see."""
+    return (
+        Organisation.objects.open()
+        .filter(paths_q(officer_paths(user), "path"))
+        .filter(Q(kind=OrgKind.STREET) | Q(kind__in=COMMUNITY_KINDS, depth=_OFFICER_DEPTH))
+    )
+
+
+def visible_residents(user) -> QuerySet[Resident]:
+    """Registrations `user` may list (masked): officers' communities, a landlord's own housing."""
+    q = paths_q(officer_paths(user), "community__path")
+    landlord = landlord_for(user)
+    if landlord is not None:
+        q |= Q(housing__landlord=landlord)
+    return Resident.objects.filter(q)
+
+
+def visible_housing(user) -> QuerySet[Housing]:
+    q = paths_q(officer_paths(user), "community__path")
+    landlord = landlord_for(user)
+    if landlord is not None:
+        q |= Q(landlord=landlord)
+    return Housing.objects.filter(q)
+
+
+def registrable_housing(user) -> QuerySet[Housing]:
+    """Housing `user` may register tenants in: an officer's communities, a landlord's own."""
+    return visible_housing(user)
+
+
+def is_officer_of(user, community: Organisation) -> bool:
+    return path_within(community.path, officer_paths(user))
+
+
+def can_read_full_record(user, resident: Resident) -> bool:
+    """The full record (unmasked): officers of the resident's community or the street."""
+    return is_officer_of(user, resident.community)
+
+
+def can_register_in(user, housing: Housing) -> bool:
+    landlord = landlord_for(user)
+    return is_officer_of(user, housing.community) or (
+        landlord is not None and housing.landlord_id == landlord.pk
+    )
+
+
+def can_move(user, resident: Resident) -> bool:
+    return resident.is_registered and is_officer_of(user, resident.community)
+
+
+def can_deregister(user, resident: Resident) -> bool:
+    if not resident.is_registered:
+        return False
+    if is_officer_of(user, resident.community):
+        return True
+    landlord = landlord_for(user)
+    return (
+        landlord is not None and resident.housing is not None and resident.housing.landlord_id == landlord.pk
+    )
+
+
+def can_export(user) -> bool:
+    return is_street_officer(user)
+
+
+def can_review_audit(user) -> bool:
+    return is_street_officer(user)
+
+
+def visible_audit(user) -> QuerySet[AuditEntry]:
+    """Audit entries of the street(s) `user` keeps, plus those of no community (purges)."""
+    if not can_review_audit(user):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(
+        paths_q(officer_paths(user), "community__path") | Q(community__isnull=True)
+    )
