@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("volunteers.api_urls")),
     path("api/", include("assessments.api_urls")),
     path("api/", include("cobuilding.api_urls")),
+    path("api/", include("residents.api_help_urls")),
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("cobuilding/", include("cobuilding.urls")),
     path("cobuilding/", include("cobuilding.member_urls")),
     path("cobuilding/", include("cobuilding.unit_urls")),
+    path("", include("residents.urls_help")),
 ]
 
 if settings.DEBUG:
