@@ -92,7 +92,7 @@ def route_address(address: str, street: Organisation) -> Organisation | None:
         community__path__startswith=street.path, community__closed_on__isnull=True
     )
     for name, community_id in areas.values_list("name", "community_id"):
-        if name and name in address:
+        if name and normalise(name) in address:
             found.setdefault(len(name), set()).add(community_id)
     if not found:
         return None
@@ -106,7 +106,8 @@ def route_address(address: str, street: Organisation) -> Organisation | None:
 
 
 def _text(value: str | None, field: str, limit: int, *, required_message: str) -> str:
-    value = normalise(value)
+    # Prose keeps its Chinese punctuation (NFKC would turn "，" into ","): stripped only.
+    value = (value or "").strip()
     if not value:
         raise ValidationError({field: required_message})
     if len(value) > limit:
