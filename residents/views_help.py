@@ -65,9 +65,12 @@ def _catalogue(street: Organisation | None) -> list[tuple[str, list[ServiceItem]
 
 
 def _errors(exc: ValidationError | PermissionDenied) -> dict[str, list[str]]:
+    """Errors by field; those of no field (and refusals) under "top" (templates cannot read "__all__")."""
     if isinstance(exc, PermissionDenied):
-        return {"__all__": [str(exc)]}
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return {"top": [str(exc)]}
+    if not hasattr(exc, "error_dict"):
+        return {"top": exc.messages}
+    return {("top" if field == "__all__" else field): messages for field, messages in exc.message_dict.items()}
 
 
 def _limited(request: HttpRequest, scope: str, setting: str, default: int) -> bool:

@@ -79,7 +79,7 @@ class CatalogueViewSet(ScopedModelViewSet):
         return view_kwargs
 
     def get_urlpatterns(self):
-        dropped = {"history"} | (set() if self.deletable else {"delete"})
+        dropped = set() if self.deletable else {"delete"}
         return [p for p in super().get_urlpatterns() if p.name not in dropped]
 
 

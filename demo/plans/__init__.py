@@ -3,6 +3,16 @@
 Each is a module with `seed(ctx: demo.seed.SeedContext) -> None`.
 """
 
-from . import assessments, cobuilding, cobuilding_meetings, content, orgchart, portal, sanhui, volunteers
+from . import (
+    assessments,
+    cobuilding,
+    cobuilding_meetings,
+    content,
+    help_requests,
+    orgchart,
+    portal,
+    sanhui,
+    volunteers,
+)
 
-PLANS = (orgchart, portal, content, volunteers, sanhui, assessments, cobuilding, cobuilding_meetings)
+PLANS = (orgchart, portal, content, volunteers, sanhui, assessments, cobuilding, cobuilding_meetings, help_requests)
