@@ -70,7 +70,9 @@ def _errors(exc: ValidationError | PermissionDenied) -> dict[str, list[str]]:
         return {"top": [str(exc)]}
     if not hasattr(exc, "error_dict"):
         return {"top": exc.messages}
-    return {("top" if field == "__all__" else field): messages for field, messages in exc.message_dict.items()}
+    return {
+        ("top" if field == "__all__" else field): messages for field, messages in exc.message_dict.items()
+    }
 
 
 def _limited(request: HttpRequest, scope: str, setting: str, default: int) -> bool:

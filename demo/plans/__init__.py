@@ -15,4 +15,14 @@ from . import (
     volunteers,
 )
 
-PLANS = (orgchart, portal, content, volunteers, sanhui, assessments, cobuilding, cobuilding_meetings, help_requests)
+PLANS = (
+    orgchart,
+    portal,
+    content,
+    volunteers,
+    sanhui,
+    assessments,
+    cobuilding,
+    cobuilding_meetings,
+    help_requests,
+)

@@ -38,7 +38,8 @@ def _catalogue(org: Organisation, series_table) -> list[ServiceItem]:
     for order, (name, rows) in enumerate(series_table):
         series = ServiceSeries.objects.create(organisation=org, name=name, order=order)
         items += ServiceItem.objects.bulk_create(
-            ServiceItem(series=series, name=item, due_hours=hours, order=n) for n, (item, hours) in enumerate(rows)
+            ServiceItem(series=series, name=item, due_hours=hours, order=n)
+            for n, (item, hours) in enumerate(rows)
         )
     return items
 

@@ -72,7 +72,10 @@ def test_a_community_secretary_may_not_assign_from_the_street_queue(client, role
 def test_staff_pages_walk_a_request_through_every_state(client, roles, street, reqs):
     client.force_login(roles["street_secretary"])
     queue = reqs["queue"]
-    assert client.post(f"/residents/help/{queue.pk}/assign/", {"community": street["community2"].pk}).status_code == 302
+    assert (
+        client.post(f"/residents/help/{queue.pk}/assign/", {"community": street["community2"].pk}).status_code
+        == 302
+    )
     client.force_login(roles["community_secretary"])
     r = reqs["c1"]
     detail = client.get(f"/residents/help/{r.pk}/").content.decode()

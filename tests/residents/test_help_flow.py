@@ -69,7 +69,9 @@ def test_full_journey_of_a_member_with_an_inbox_message_at_each_step(street, cat
     assert roles["community_secretary"].pk in staff[1].recipient_ids
 
 
-def test_anonymous_requester_is_told_nothing_by_inbox_but_every_step_shows_by_code(client, street, cat, roles):
+def test_anonymous_requester_is_told_nothing_by_inbox_but_every_step_shows_by_code(
+    client, street, cat, roles
+):
     request, code = file(street, cat["meals"])
     services.accept(request, actor=roles["community_secretary"])
     services.record_progress(request, "志愿者明日起送餐。", actor=roles["community_secretary"])
@@ -77,7 +79,9 @@ def test_anonymous_requester_is_told_nothing_by_inbox_but_every_step_shows_by_co
     page = client.post("/help/status/", {"code": code.lower().replace("-", " ")})
     body = page.content.decode()
     assert page.status_code == 200
-    assert 'data-kind="submitted"' in body and 'data-kind="accepted"' in body and 'data-kind="progress"' in body
+    assert (
+        'data-kind="submitted"' in body and 'data-kind="accepted"' in body and 'data-kind="progress"' in body
+    )
     assert "志愿者明日起送餐。" in body
     assert "shequ" not in body  # staff names stay off the public page
 
@@ -117,10 +121,18 @@ def _counts() -> tuple[int, int, int]:
             "or a street-wide item.",
         ),
         ({"description": "   "}, "description", "Please say what help is needed."),
-        ({"description": "帮" * 100_000}, "description", "At most %(limit)d characters, please; this is %(length)d."),
+        (
+            {"description": "帮" * 100_000},
+            "description",
+            "At most %(limit)d characters, please; this is %(length)d.",
+        ),
         ({"address": ""}, "address", "Please give the address."),
         ({"name": ""}, "name", "Please give the name of the person who needs help."),
-        ({"phone": "12345"}, "phone", "Mobile number must be 11 digits starting with 13–19, e.g. 13812345678."),
+        (
+            {"phone": "12345"},
+            "phone",
+            "Mobile number must be 11 digits starting with 13–19, e.g. 13812345678.",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_reason_and_writes_nothing(street, cat, changes, field, message):

@@ -23,7 +23,9 @@ from tests.residents.help_support import file, make_catalogue
 def test_escalation_twice_on_a_worker_escalates_each_overdue_request_once(celery_worker, street, roles):
     from residents.tasks_help import escalate_overdue_help_requests
 
-    assert PeriodicTask.objects.filter(task="residents.tasks_help.escalate_overdue_help_requests").count() == 1
+    assert (
+        PeriodicTask.objects.filter(task="residents.tasks_help.escalate_overdue_help_requests").count() == 1
+    )
     cat = make_catalogue(street)
     now = timezone.now()
     overdue_anonymous, _c = file(street, cat["meals"])
@@ -33,7 +35,9 @@ def test_escalation_twice_on_a_worker_escalates_each_overdue_request_once(celery
     services.close(closed, "已办结。", actor=roles["community_secretary"])
     not_due, _c = file(street, cat["jobs"], address="黄河路2号")
     past = now - dt.timedelta(hours=1)
-    HelpRequest.objects.filter(pk__in=[overdue_anonymous.pk, overdue_member.pk, closed.pk]).update(due_at=past)
+    HelpRequest.objects.filter(pk__in=[overdue_anonymous.pk, overdue_member.pk, closed.pk]).update(
+        due_at=past
+    )
     FanOut.objects.all().delete()
     Notification.objects.all().delete()
     results: list = []
