@@ -284,7 +284,7 @@ def submit_request(
 
 def _locked(request: HelpRequest) -> HelpRequest:
     return (
-        HelpRequest.objects.select_for_update()
+        HelpRequest.objects.select_for_update(of=("self",))
         .select_related("item__series__organisation", "community", "street")
         .get(pk=request.pk)
     )
