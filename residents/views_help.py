@@ -103,16 +103,17 @@ def _submit(request: HttpRequest, *, channel: str, template: str, extra: dict) -
     if street is None:
         context["errors"] = {"street": [_("Choose a street.")]}
         return render(request, template, context, status=400)
-    items = list(
-        ServiceItem.objects.select_related("series__organisation").filter(pk=int(request.POST["item"]))
-        if is_ascii_digits(request.POST.get("item", "")[:12])
-        else []
+    item_id = normalise(request.POST.get("item"))
+    item = (
+        ServiceItem.objects.select_related("series__organisation").filter(pk=int(item_id)).first()
+        if is_ascii_digits(item_id) and len(item_id) <= 12
+        else None
     )
     try:
         help_request, code = services.submit_request(
             actor=request.user,
             street=street,
-            item=items[0] if items else None,
+            item=item,
             description=request.POST.get("description"),
             address=request.POST.get("address"),
             name=request.POST.get("name"),

@@ -76,6 +76,7 @@ def test_logged_in_member_files_as_themself_and_sees_it_in_my_requests(client, c
     [
         ({"item": "999999"}, "item"),
         ({"item": "abc"}, "item"),
+        ({"item": "9" * 30}, "item"),
         ({"description": ""}, "description"),
         ({"description": "长" * 100_000}, "description"),
         ({"name": ""}, "name"),
