@@ -74,6 +74,14 @@ ENDPOINTS = {
     "/api/cobuilding/decisions/": {"get"},
     "/api/cobuilding/decisions/{id}/": {"get"},
     "/api/cobuilding/decisions/{id}/done/": {"post"},
+    "/api/residents/help-requests/": {"get"},
+    "/api/residents/help-requests/{id}/": {"get"},
+    "/api/residents/help-requests/{id}/assign/": {"post"},
+    "/api/residents/help-requests/{id}/accept/": {"post"},
+    "/api/residents/help-requests/{id}/progress/": {"post"},
+    "/api/residents/help-requests/{id}/close/": {"post"},
+    "/api/residents/help-requests/public/": {"post"},
+    "/api/residents/help-requests/status/": {"post"},
 }
 
 
