@@ -47,7 +47,6 @@ def test_status_page_reads_the_code_from_the_fragment_by_script(client, db):
     page = client.get("/help/status/")
     body = page.content.decode()
     assert "residents/help_status.js" in body and 'id="help-code"' in body
-    assert 'content="no-referrer"' in body
 
 
 def test_a_forged_code_gets_a_chinese_message_and_no_request(client, cat):
