@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/", include("assessments.api_urls")),
     path("api/", include("cobuilding.api_urls")),
     path("api/", include("residents.api_urls")),
+    path("api/", include("residents.api_help_urls")),
     path("search/", portal_views.search, name="search"),
     path("orgchart/", include("orgchart.urls")),
     path("inbox/", include("inbox.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("cobuilding/", include("cobuilding.unit_urls")),
     path("cobuilding/", include("cobuilding.unit_meetings_urls")),
     path("residents/", include("residents.urls")),
+    path("", include("residents.urls_help")),
 ]
 
 if settings.DEBUG:

@@ -14,3 +14,9 @@ class ResidentsConfig(AppConfig):
 
         # The site nav links officers to the residents' list and landlords to their own page.
         user_logged_in.connect(remember_at_login, dispatch_uid="residents_page")
+
+        from .figures import register_section
+        from .figures_help import help_section
+
+        # The residents' figures page shows the help requests' figures as its last section.
+        register_section(help_section)

@@ -274,3 +274,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Help requests and the service catalogue live in their own module; imported here so Django finds them.
+from .models_help import HelpRequest, HelpStep, ServiceArea, ServiceItem, ServiceSeries  # noqa: E402, F401

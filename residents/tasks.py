@@ -13,3 +13,6 @@ def purge_departed_residents(today: str | None = None) -> int:
     from . import services
 
     return services.purge_departed(dt.date.fromisoformat(today) if today else None)
+
+
+from .tasks_help import escalate_overdue_help_requests  # noqa: E402, F401  (autodiscovery)

@@ -285,6 +285,9 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "cobuilding.models.AgreementStatus",
         "NeedStatusEnum": "cobuilding.models.NeedStatus",
         "CobuildingProjectStatusEnum": "cobuilding.models.ProjectStatus",
+        "HelpStatusEnum": "residents.models_help.HelpStatus",
+        "HelpStepKindEnum": "residents.models_help.StepKind",
+        "HelpChannelEnum": "residents.models_help.HelpChannel",
     },
 }
 

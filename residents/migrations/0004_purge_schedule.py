@@ -33,7 +33,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("residents", "0002_registration"),
+        ("residents", "0003_help"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -86,6 +86,14 @@ ENDPOINTS = {
     "/api/residents/registrations/{id}/": {"get"},
     "/api/residents/housing/": {"get"},
     "/api/residents/housing/{id}/": {"get"},
+    "/api/residents/help-requests/": {"get"},
+    "/api/residents/help-requests/{id}/": {"get"},
+    "/api/residents/help-requests/{id}/assign/": {"post"},
+    "/api/residents/help-requests/{id}/accept/": {"post"},
+    "/api/residents/help-requests/{id}/progress/": {"post"},
+    "/api/residents/help-requests/{id}/close/": {"post"},
+    "/api/residents/help-requests/public/": {"post"},
+    "/api/residents/help-requests/status/": {"post"},
 }
 
 

@@ -36,3 +36,8 @@ def people(street, roles, homes):
         "member": roles["member"],
         "outsider": roles["outsider"],
     }
+
+
+@pytest.fixture
+def community2_secretary(street):
+    return make_post_holder(street["community2"], "shequ2", branch=street["branch2"])
