@@ -113,6 +113,7 @@ def seed(ctx: SeedContext) -> None:
         ends_at=_at(today + 6 * day, 16),
         agenda="一、通报本季度议定事项落实情况；二、商议年终慰问困难群众的共建安排。",
     )
+    activity_services.open_activity(coming.activity, actor=None)  # published, as the others
     meetings_invites.invite_units(coming, actor=shequ)
     if danwei is not None:
         place = coming.units.get(agreement__unit_org=unit_org)
