@@ -22,24 +22,15 @@ from . import meetings_access, meetings_followup, meetings_invites
 from .models import DecisionStatus, JointMeeting, MeetingUnit
 
 
-class DecisionEditForm(forms.Form):
+class DecisionForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea, required=False)
     owner_user = forms.ModelChoiceField(
-        label=gettext_lazy("Owner (person)"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        help_text=gettext_lazy("Leave both owner fields empty to keep the owner."),
+        label=gettext_lazy("Owner (person)"), queryset=get_user_model().objects.none(), required=False
     )
     owner_unit = forms.ModelChoiceField(
         label=gettext_lazy("Owner (unit taking part)"), queryset=MeetingUnit.objects.none(), required=False
     )
     due_on = forms.DateField(label=gettext_lazy("Due on"), widget=AdminDateInput, required=False)
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=gettext_lazy("Required when the due date is moved; kept in the decision's history."),
-    )
     field_aliases = {"owner": "owner_user"}
 
     def __init__(self, *args, meeting: JointMeeting, **kwargs):
@@ -50,6 +41,21 @@ class DecisionEditForm(forms.Form):
         self.fields["owner_unit"].queryset = meeting.units.select_related(
             "agreement__unit_org", "agreement__outside_unit"
         )
+
+
+class DecisionEditForm(DecisionForm):
+    """DecisionForm with a reason for a moved due date; empty fields keep what the decision has."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy("Required when the due date is moved; kept in the decision's history."),
+    )
+
+    def __init__(self, *args, meeting: JointMeeting, **kwargs):
+        super().__init__(*args, meeting=meeting, **kwargs)
+        self.fields["owner_user"].help_text = _("Leave both owner fields empty to keep the owner.")
 
 
 class DecisionEditView(ObjectFormView):

@@ -16,7 +16,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -39,7 +38,7 @@ from core.admin.viewsets import ScopedModelViewSet
 
 from . import access, meetings, meetings_access, meetings_invites
 from .models import Agreement, AgreementStatus, Decision, DecisionStatus, JointMeeting, MeetingUnit
-from .viewsets_followup import DecisionEditView, DecisionInspectView, InviteView, ReopenView
+from .viewsets_followup import DecisionEditView, DecisionForm, DecisionInspectView, InviteView, ReopenView
 
 POLICIES = {
     JointMeeting: AccessRulePolicy(JointMeeting, org_field="community", actions={"add", "view", "change"}),
@@ -273,27 +272,6 @@ class AttendanceView(ObjectFormView):
                 representative=form.cleaned_data[f"representative_{unit.pk}"],
             )
         return _("The attendance is saved.")
-
-
-class DecisionForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea, required=False)
-    owner_user = forms.ModelChoiceField(
-        label=gettext_lazy("Owner (person)"), queryset=get_user_model().objects.none(), required=False
-    )
-    owner_unit = forms.ModelChoiceField(
-        label=gettext_lazy("Owner (unit taking part)"), queryset=MeetingUnit.objects.none(), required=False
-    )
-    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=AdminDateInput, required=False)
-    field_aliases = {"owner": "owner_user"}
-
-    def __init__(self, *args, meeting: JointMeeting, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner_user"].queryset = meetings_access.choosable_owner_users(meeting).order_by(
-            "username"
-        )
-        self.fields["owner_unit"].queryset = meeting.units.select_related(
-            "agreement__unit_org", "agreement__outside_unit"
-        )
 
 
 class DecideView(ObjectFormView):
