@@ -20,7 +20,6 @@ PLANS = (
     orgchart,
     portal,
     content,
-    help_requests,
     volunteers,
     sanhui,
     assessments,
