@@ -66,16 +66,27 @@ def big_enough(locator, what: str) -> None:
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{what} leaves the screen: {box}"
 
 
-def readable(tab, name: str, selector: str = "main p, main td, main th, main dd, main label, main a") -> None:
-    """Every visible piece of text of the page's main part is at least 16 px."""
-    small = tab.evaluate(
-        """([selector, least]) => [...document.querySelectorAll(selector)]
-            .filter(e => e.offsetParent !== null && e.textContent.trim())
-            .map(e => [e.tagName + ':' + e.textContent.trim().slice(0, 20),
-                       parseFloat(getComputedStyle(e).fontSize)])
-            .filter(([, size]) => size < least)""",
-        [selector, MIN_TEXT],
+TEXT = (
+    "main h1, main h2, main p, main td, main th, main dt, main dd, main label, main a, main button, "
+    "main input, main select"
+)
+
+
+def readable(tab, name: str) -> None:
+    """Every visible piece of text of the page's main part (form fields too) is at least 16 px."""
+    checked, small = tab.evaluate(
+        """([selector, least]) => {
+            const shown = [...document.querySelectorAll(selector)]
+              .filter(e => e.offsetParent !== null && (e.textContent.trim() || e.matches('input, select')));
+            const small = shown
+              .map(e => [e.tagName + ':' + (e.textContent.trim() || e.name).slice(0, 20),
+                         parseFloat(getComputedStyle(e).fontSize)])
+              .filter(([, size]) => size < least);
+            return [shown.length, small];
+        }""",
+        [TEXT, MIN_TEXT],
     )
+    assert checked > 3, f"{name}: only {checked} pieces of text found"
     assert not small, f"{name}: text smaller than {MIN_TEXT}px: {small}"
 
 
@@ -339,7 +350,9 @@ def test_landlord_registers_a_tenant_beyond_the_beds_only_with_a_reason(
         )
         tab.fill("#id_over_beds_reason", "临时借住")
         tab.get_by_role("button", name=zh("Save")).click()
-        expect(tab.get_by_test_id("form-errors")).to_be_visible()
+        forged = tab.get_by_test_id("form-errors")
+        expect(forged).to_be_visible()
+        assert CJK.search(forged.inner_text()), forged.inner_text()
         assert Resident.objects.count() == residents_before
 
         # With a reason: accepted, and the flat is flagged overcrowded.
@@ -355,6 +368,26 @@ def test_landlord_registers_a_tenant_beyond_the_beds_only_with_a_reason(
         expect(tab.locator(f"[data-housing='{spare.pk}']").get_by_test_id("overcrowded")).to_have_count(0)
         check_page(tab, "the landlord's page, overcrowded")
         screenshot(tab, "03-overcrowded")
+
+        # The first tenant moves out: the landlord deregisters them; the flat is no longer overcrowded.
+        leave = tab.locator(f"tr[data-resident='{tenant.pk}']").get_by_role("link", name=zh("Deregister"))
+        big_enough(leave, "注销登记")
+        leave.click()
+        tab.wait_for_url(f"{portal.url}/residents/{tenant.pk}/leave/")
+        check_form(tab, "the landlord's deregistration form")
+        expect(tab.locator("main h1")).to_contain_text("李*")
+        assert "李四" not in tab.locator("main").inner_text()
+        tab.fill("#id_left_on", f"{today:%Y-%m-%d}")
+        tab.get_by_role("button", name=zh("Save")).click()
+        expect(tab.get_by_test_id("form-errors")).to_contain_text(f"{zh('Reason for leaving')}：此项为必填项")
+        tab.fill("#id_leave_reason", "合同到期")
+        tab.get_by_role("button", name=zh("Save")).click()
+        tab.wait_for_url(f"{portal.url}/residents/landlord/")
+        expect(tab.locator(".messages")).to_contain_text(zh("The resident is deregistered."))
+        flat = tab.locator(f"[data-housing='{full.pk}']")
+        expect(flat.locator("tr[data-resident]")).to_have_count(1)
+        expect(flat.get_by_test_id("overcrowded")).to_have_count(0)
+        screenshot(tab, "04-moved-out")
 
         # Out of reach: another landlord's tenant (record, deregistration), the officers' pages.
         assert status_of(tab, f"{portal.url}/residents/{stranger.pk}/") == 404
@@ -375,6 +408,8 @@ def test_landlord_registers_a_tenant_beyond_the_beds_only_with_a_reason(
     added = Resident.objects.get(name="陈小明")
     assert added.housing_id == full.pk and added.over_beds_reason == "夫妻同住一床"
     assert Resident.objects.count() == residents_before + 1
+    tenant.refresh_from_db()
+    assert tenant.left_on == today and tenant.leave_reason == "合同到期"
     assert not Resident.objects.filter(housing=theirs).exclude(pk=stranger.pk).exists()
 
 
