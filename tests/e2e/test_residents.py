@@ -182,6 +182,7 @@ def test_officer_registers_reads_and_deregisters_a_resident_on_a_phone(
         tab.goto(f"{portal.url}/residents/list/")
         row = tab.locator(f"tr[data-resident='{resident.pk}']")
         expect(row).to_contain_text("张**")
+        expect(row.locator("th")).to_have_attribute("data-label", zh("Full name"))  # 姓名, not 名称
         expect(row).to_contain_text(f"{id_number[:4]}**********{id_number[-4:]}")
         expect(row).to_contain_text("139****5678")
         expect(row).to_contain_text("投靠")
@@ -362,7 +363,11 @@ def test_landlord_registers_a_tenant_beyond_the_beds_only_with_a_reason(
         tab.wait_for_url(f"{portal.url}/residents/landlord/")
         expect(tab.locator(".messages")).to_contain_text(zh("%(name)s is registered.", name="陈小明"))
         flat = tab.locator(f"[data-housing='{full.pk}']")
-        expect(flat.get_by_test_id("overcrowded")).to_have_text(zh("Overcrowded"))
+        badge = flat.get_by_test_id("overcrowded")
+        expect(badge).to_have_text(zh("Overcrowded"))
+        # The flag stands out: a coloured badge, not plain text.
+        background = badge.evaluate("b => getComputedStyle(b).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background
         expect(flat.locator("tr[data-resident]")).to_have_count(2)
         expect(flat).to_contain_text("陈**")
         expect(tab.locator(f"[data-housing='{spare.pk}']").get_by_test_id("overcrowded")).to_have_count(0)
