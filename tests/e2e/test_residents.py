@@ -475,6 +475,12 @@ def test_street_reads_the_figures_and_the_workbook_matches(portal, browser, stre
             )
 
         shown = {key: table(key) for key in titles}
+        # On the phone each table row is a card: every figure carries its column's name.
+        for key in titles:
+            labels = tab.locator(f"[data-section='{key}'] > table.table-cards tbody tr").evaluate_all(
+                "rs => rs.map(r => [...r.cells].map(c => c.dataset.label || ''))"
+            )
+            assert labels and all(row == shown[key][0] for row in labels), (key, labels)
         # What the page says, in figures a person can check.
         by_category = {row[0]: row for row in shown["by-category"][1:]}
         assert by_category[street["community1"].name][-1] == "2"
