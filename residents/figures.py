@@ -39,6 +39,15 @@ class Section:
     rows: list[list] = field(default_factory=list)
     empty_text: str = ""
 
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, object]]]:
+        """Each row as (column header, cell): a phone's card shows each figure with its label."""
+        headers = self.headers
+        return [
+            [(headers[i] if i < len(headers) else "", cell) for i, cell in enumerate(row)]
+            for row in self.rows
+        ]
+
 
 SectionBuilder = Callable[[Organisation, dt.date], Section]
 SECTIONS: list[SectionBuilder] = []

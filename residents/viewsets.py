@@ -58,7 +58,7 @@ class ResidentIndexView(generic.IndexView):
         return [
             TitleColumn(
                 "masked_name",
-                label=gettext_lazy("Name"),
+                label=gettext_lazy("Full name"),
                 accessor="masked_name",
                 get_url=lambda r: reverse(self.inspect_url_name, args=[r.pk]),
             ),
