@@ -70,11 +70,12 @@ def figure_roots(user) -> QuerySet[Organisation]:
 
 
 def visible_residents(user) -> QuerySet[Resident]:
-    """Registrations `user` may list (masked): officers' communities, a landlord's own housing."""
+    """Registrations `user` may list (masked): officers' communities, a landlord's current tenants
+    (a tenant who left, or was moved to other housing, is no longer the landlord's to see)."""
     q = paths_q(officer_paths(user), "community__path")
     landlord = landlord_for(user)
     if landlord is not None:
-        q |= Q(housing__landlord=landlord)
+        q |= Q(housing__landlord=landlord, left_on__isnull=True)
     return Resident.objects.filter(q)
 
 

@@ -27,5 +27,4 @@ PLANS = (
     cobuilding,
     cobuilding_meetings,
     residents,
-    help_requests,
 )
