@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from cobuilding.models import UnitContact
 from residents import services
-from residents import services_help as help_services
 from residents.models import AuditEntry, Housing, Landlord, Resident, ResidentEvent
 from residents.models_help import HelpRequest, HelpStatus, HelpStep
 from tests.factories.orgchart import UserFactory
@@ -476,13 +475,14 @@ def test_tracking_codes_oversized_or_forged_are_404_never_500(client, cat, stree
 
 
 def test_a_member_reads_no_one_elses_request(client, street, roles, cat):
-    help_request, _code = file(
-        street, cat["meals"], actor=roles["own_member"].user if hasattr(roles["own_member"], "user") else None
-    )
+    other = UserFactory(username="other_requester")
+    help_request, _code = file(street, cat["meals"], actor=other)
+    assert help_request.requester_user == other
     client.force_login(roles["member"])
-    assert client.get(reverse("residents_help:detail", args=[help_request.pk])).status_code in (403, 404)
-    mine = client.get(reverse("help:mine")).content.decode()
-    assert help_request.description not in mine
+    assert client.get(reverse("residents_help:detail", args=[help_request.pk])).status_code == 403
+    mine = client.get(reverse("help:mine"))
+    assert mine.status_code == 200 and help_request.description not in mine.content.decode()
+    assert _api(roles["member"]).get(f"/api/residents/help-requests/{help_request.pk}/").status_code == 404
 
 
 # Purge ----------------------------------------------------------------------------------
