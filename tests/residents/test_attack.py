@@ -519,3 +519,18 @@ def test_a_purged_record_shows_nothing_personal_and_breaks_nothing(client, peopl
     assert "张三丰" not in html
     body = _api(people["landlord"]).get("/api/residents/registrations/").content.decode()
     assert "张三丰" not in body and id_number not in body
+
+
+def test_a_unit_party_committees_secretary_is_not_a_residents_officer(client, street, tenants, cat):
+    """A unit party organisation directly under the street sits at a community's depth: its
+    secretary holds a post there, but is neither a residents' officer nor help-request staff."""
+    from orgchart.models import OrgKind
+    from tests.factories.orgchart import make_org, make_post_holder
+
+    hospital = make_org(street["street"], OrgKind.UNIT, name="区中心医院党委", code="DW1")
+    user = make_post_holder(hospital, "yiyuan")
+    client.force_login(user)
+    for name in ("home", "list", "housing", "register", "export", "audit", "figures"):
+        assert client.get(reverse(f"residents:{name}")).status_code == 403, name
+    assert client.get(reverse("residents_help:index")).status_code == 403
+    assert client.get(reverse("residents:detail", args=[tenants["c1"].pk])).status_code == 404
