@@ -26,12 +26,29 @@ from .models import AuditEntry, Housing, Landlord, Resident
 
 _OFFICER_DEPTH = 2  # the street (1) and its communities (2)
 _LANDLORD_ATTR = "_residents_landlord"
+_OFFICER_ATTR = "_residents_officer_paths"
 
 
 def officer_paths(user) -> tuple[str, ...]:
-    """Subtrees (a street or communities) whose residents `user` keeps; ("",) for a superuser."""
-    paths = org_access.managed_paths(user)
-    return tuple(p for p in paths if len(p) <= _OFFICER_DEPTH * Organisation.steplen)
+    """Subtrees (a street or communities) whose residents `user` keeps; ("",) for a superuser.
+
+    A post at a community's depth that is not a community's (a unit party committee directly
+    under the street) does not count: one query, cached on the user."""
+    paths = tuple(
+        p for p in org_access.managed_paths(user) if len(p) <= _OFFICER_DEPTH * Organisation.steplen
+    )
+    if not paths or "" in paths:
+        return paths
+    cached = getattr(user, _OFFICER_ATTR, None)
+    if cached is None or cached[0] != paths:
+        kept = set(
+            Organisation.objects.filter(path__in=paths)
+            .filter(Q(kind=OrgKind.STREET) | Q(kind__in=COMMUNITY_KINDS))
+            .values_list("path", flat=True)
+        )
+        cached = (paths, tuple(p for p in paths if p in kept))
+        setattr(user, _OFFICER_ATTR, cached)
+    return cached[1]
 
 
 def is_officer(user) -> bool:
@@ -70,11 +87,12 @@ def figure_roots(user) -> QuerySet[Organisation]:
 
 
 def visible_residents(user) -> QuerySet[Resident]:
-    """Registrations `user` may list (masked): officers' communities, a landlord's own housing."""
+    """Registrations `user` may list (masked): officers' communities, a landlord's current tenants
+    (a tenant who left, or was moved to other housing, is no longer the landlord's to see)."""
     q = paths_q(officer_paths(user), "community__path")
     landlord = landlord_for(user)
     if landlord is not None:
-        q |= Q(housing__landlord=landlord)
+        q |= Q(housing__landlord=landlord, left_on__isnull=True)
     return Resident.objects.filter(q)
 
 

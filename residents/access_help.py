@@ -19,6 +19,7 @@ from core.tree import path_within, paths_q
 from orgchart import access as org_access
 from orgchart.models import COMMUNITY_KINDS, Organisation, OrgKind
 
+from .access import is_officer
 from .models_help import HelpRequest, ServiceArea, ServiceItem, ServiceSeries
 
 
@@ -33,7 +34,9 @@ def handled_requests(user) -> QuerySet[HelpRequest]:
 
 
 def is_help_staff(user) -> bool:
-    return org_access.is_manager(user)
+    """A post-holder of a street or a community (a branch below, or a unit party committee beside
+    the communities, answers no help requests): residents.access's officers."""
+    return is_officer(user)
 
 
 def can_view(user, request: HelpRequest) -> bool:

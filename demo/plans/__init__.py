@@ -26,5 +26,4 @@ PLANS = (
     cobuilding,
     cobuilding_meetings,
     residents,
-    help_requests,
 )

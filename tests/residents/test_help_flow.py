@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from inbox.models import FanOut
 from orgchart import crypto
@@ -151,7 +152,7 @@ def test_closing_without_an_outcome_is_refused_and_leaves_it_open(street, cat, r
     before = _counts()
     with pytest.raises(ValidationError) as refused:
         services.close(request, "  ", actor=roles["community_secretary"])
-    assert refused.value.message_dict == {"outcome": ["Please record the outcome before closing."]}
+    assert refused.value.message_dict == {"outcome": [gettext("Please record the outcome before closing.")]}
     assert _nothing_written(before)
     assert HelpRequest.objects.get(pk=request.pk).status == HelpStatus.ACCEPTED
     assert chinese("helpreq")["Please record the outcome before closing."]
@@ -171,7 +172,7 @@ def test_accepting_a_closed_request_is_refused(street, cat, roles):
     ):
         with pytest.raises(ValidationError) as refused:
             act()
-        assert refused.value.messages == [msgid]
+        assert refused.value.messages == [gettext(msgid)]
     assert _nothing_written(before)
     assert chinese("helpreq")[msgid]
 
