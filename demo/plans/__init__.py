@@ -26,4 +26,5 @@ PLANS = (
     cobuilding,
     cobuilding_meetings,
     residents,
+    help_requests,
 )
