@@ -155,3 +155,18 @@ def visible_audit(user) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         paths_q(officer_paths(user), "community__path") | Q(community__isnull=True)
     )
+
+
+def managed_landlords(user) -> QuerySet[Landlord]:
+    """Landlords `user` records and edits, and whose logins they manage: officers of the
+    landlord's community or the street (a landlord never manages their own row or login)."""
+    return Landlord.objects.filter(paths_q(officer_paths(user), "community__path"))
+
+
+def can_manage_landlord(user, landlord: Landlord) -> bool:
+    return is_officer_of(user, landlord.community)
+
+
+def can_edit_housing(user, housing: Housing) -> bool:
+    """Address, rooms, beds and landlord of housing: officers of its community or the street."""
+    return is_officer_of(user, housing.community)

@@ -75,32 +75,3 @@ class ExportForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a masked export. A reason is recorded in the audit trail."),
     )
-
-
-class LandlordForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=Housing.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=50)
-    phone = forms.CharField(
-        label=_("Contact phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
-    username = forms.CharField(
-        label=_("Login name (optional)"),
-        max_length=150,
-        required=False,
-        help_text=_("An existing login the landlord signs in with to register their own tenants."),
-    )
-
-    def __init__(self, *args, communities, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["community"].queryset = communities
-
-
-class HousingForm(forms.Form):
-    landlord = forms.ModelChoiceField(label=_("Landlord"), queryset=Housing.objects.none())
-    address = forms.CharField(label=_("Address"), max_length=200)
-    rooms = forms.IntegerField(label=_("Rooms"), min_value=1, max_value=100)
-    beds = forms.IntegerField(label=_("Beds"), min_value=1, max_value=500)
-
-    def __init__(self, *args, landlords, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["landlord"].queryset = landlords

@@ -29,7 +29,7 @@ class Category(models.TextChoices):
 class Landlord(models.Model):
     """An owner who lets housing: responsible for their tenants (谁出租谁负责); may have a login."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("landlord's name"), max_length=50)
     phone = models.CharField(_("contact phone"), max_length=11)
     community = models.ForeignKey(
         Organisation, verbose_name=_("community"), on_delete=models.PROTECT, related_name="landlords"
@@ -232,6 +232,10 @@ class AuditAction(models.TextChoices):
     LEAVE = "leave", _("Deregistered")
     EXPORT = "export", _("Exported")
     PURGE = "purge", _("Personal data removed")
+    # Landlords and housing (residents.services_housing): old → new values in the detail.
+    LANDLORD = "landlord", _("Landlord recorded or changed")
+    HOUSING = "housing", _("Housing recorded or changed")
+    LOGIN = "login", _("Landlord's login changed")
 
 
 class AuditEntry(models.Model):

@@ -5,7 +5,6 @@ services decide; a refusal is 403, a row outside one's reach 404 (it reads like 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheets import xlsx_response
 from core.text import is_ascii_digits
-from core.tree import path_prefix_q, paths_q
+from core.tree import path_prefix_q
 from orgchart.models import Organisation
 
 from . import access, audit, export, queries, services
-from .forms import ExportForm, HousingForm, LandlordForm, LeaveForm, MoveForm, RegistrationForm
-from .models import Landlord, Resident
+from .forms import ExportForm, LeaveForm, MoveForm, RegistrationForm
+from .models import Resident
 
 PAGE_SIZE = 50
 
@@ -250,56 +249,3 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     entries = access.visible_audit(request.user).select_related("community", "resident")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "residents/audit.html", {"page": page, "list_url": reverse("residents:list")})
-
-
-@login_required
-def add_landlord(request: HttpRequest) -> HttpResponse:
-    _officer_or_403(request)
-    form = LandlordForm(
-        request.POST or None, communities=access.officer_communities(request.user).order_by("path")
-    )
-    if request.method == "POST" and form.is_valid():
-        user = None
-        if username := form.cleaned_data["username"].strip():
-            user = get_user_model().objects.filter(username=username, is_active=True).first()
-            if user is None:
-                form.add_error("username", _("No active login has this name."))
-        if not form.errors:
-            try:
-                services.add_landlord(
-                    request.user,
-                    form.cleaned_data["community"],
-                    form.cleaned_data["name"],
-                    form.cleaned_data["phone"],
-                    user=user,
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The landlord is recorded."))
-                return redirect("residents:housing")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "residents/form.html", {"form": form, "title": _("Record a landlord")}, status=status
-    )
-
-
-@login_required
-def add_housing(request: HttpRequest) -> HttpResponse:
-    _officer_or_403(request)
-    landlords = Landlord.objects.filter(
-        paths_q(access.officer_paths(request.user), "community__path")
-    ).order_by("name")
-    form = HousingForm(request.POST or None, landlords=landlords)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_housing(request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The housing is recorded."))
-            return redirect("residents:housing")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "residents/form.html", {"form": form, "title": _("Record rented housing")}, status=status
-    )

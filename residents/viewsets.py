@@ -1,7 +1,8 @@
 """Residents in the Wagtail admin, read-only: registrations listed masked, the full record on the
 inspect page (each opening is one audit row, as on the site's record page), rented housing with
 its tenant count and overcrowding, landlords with masked phones. Officers only (residents.access);
-changes go through the site's forms, which call residents.services."""
+changes go through the site's forms, which call residents.services; housing and landlords link to
+their site pages (residents.views_housing)."""
 
 from __future__ import annotations
 
@@ -132,9 +133,14 @@ class HousingIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            Column("address", label=gettext_lazy("Address")),
+            # Changes are made on the site's pages (residents.views_housing); the admin links there.
+            TitleColumn(
+                "address",
+                label=gettext_lazy("Address"),
+                get_url=lambda h: reverse("residents:edit_housing", args=[h.pk]),
+            ),
             Column("community", label=gettext_lazy("Community"), accessor="community.name"),
-            Column("landlord", label=gettext_lazy("Landlord"), accessor="landlord.name"),
+            Column("landlord", label=gettext_lazy("Landlord's name"), accessor="landlord.name"),
             Column("beds", label=gettext_lazy("Beds")),
             Column("tenant_count", label=gettext_lazy("Registered tenants"), accessor="tenant_count"),
         ]
@@ -165,7 +171,11 @@ class LandlordIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            Column("name", label=gettext_lazy("Name")),
+            TitleColumn(
+                "name",
+                label=gettext_lazy("Landlord's name"),
+                get_url=lambda landlord: reverse("residents:landlord_detail", args=[landlord.pk]),
+            ),
             Column("masked_phone", label=gettext_lazy("Contact phone"), accessor="masked_phone"),
             Column("community", label=gettext_lazy("Community"), accessor="community.name"),
             Column("login", label=gettext_lazy("Login name"), accessor="user.username"),

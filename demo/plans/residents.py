@@ -2,7 +2,8 @@
 by the street secretary `jiedao`.
 
 - Landlords in SQ01 (`fangdong`, demo password), SQ02 (`fangdong2`) and SQ03 (no login), each
-  with rented housing (rooms and beds).
+  with rented housing (rooms and beds); their logins are created by the landlord service, and one
+  flat's beds are corrected (3 → 2) afterwards, so its audit row shows the old and new values.
 - Residents in every category (joining family, study, work, other); some deregistered, one moved
   within the street, one flat of `fangdong` overcrowded (群租: more tenants than beds, with the
   reason recorded), and one departure old enough to be purged by the retention task, which runs.
@@ -15,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from orgchart.validators import build_id_number
-from residents import services
+from residents import services, services_housing
 from residents.models import Housing, Resident
 
 from ..seed import SeedContext
@@ -67,7 +67,6 @@ def seed(ctx: SeedContext) -> None:
     rng = random.Random(10)
     today = timezone.localdate()
     officer = ctx.users["jiedao"]
-    User = get_user_model()
     seq = iter(range(1, 10_000))
     people = iter(range(10_000))
 
@@ -101,17 +100,14 @@ def seed(ctx: SeedContext) -> None:
 
     flats: list[Housing] = []
     for code, username, name, phone in LANDLORDS:
-        community = ctx.orgs[code]
-        user = None
-        if username:
-            user = User.objects.filter(username=username).first() or User.objects.create_user(
-                username=username, password=DEMO_PASSWORD
-            )
-        landlord = services.add_landlord(officer, community, name, phone, user=user)
+        # A landlord's login is created with the landlord (never linked to an existing one).
+        landlord = services_housing.add_landlord(
+            officer, ctx.orgs[code], name, phone, username=username or "", password=DEMO_PASSWORD
+        )
         for n in range(2 + ctx.scale):
             street = STREETS[(len(flats) + n) % len(STREETS)]
             flats.append(
-                services.add_housing(
+                services_housing.add_housing(
                     officer,
                     landlord,
                     f"{street}{100 + 10 * len(flats) + n}弄{n + 1}号{n + 1}01室",
@@ -151,6 +147,16 @@ def seed(ctx: SeedContext) -> None:
         person(
             crowded, "work", today - dt.timedelta(days=2 + j), over_beds_reason="工地临时借住，已督促房东整改"
         )
+    # One flat's beds corrected down by the community office (3 → 2): its audit row says old → new.
+    corrected = flats[-2]
+    services_housing.update_housing(
+        officer,
+        corrected,
+        landlord=corrected.landlord,
+        address=corrected.address,
+        rooms=corrected.rooms,
+        beds=2,
+    )
     # One departure three years ago: past the retention period, purged as the beat task would.
     old = person(flats[-1], "work", today - dt.timedelta(days=3 * 365 + 40))
     services.deregister(officer, old, today - dt.timedelta(days=3 * 365), "合同到期离沪")

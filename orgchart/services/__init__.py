@@ -12,7 +12,15 @@ One module per concern: base (the tree lock and shared checks), organisations, m
 transfers, accounts. Callers import from `orgchart.services`, never from the modules.
 """
 
-from .accounts import create_login, disable_login, enable_login, reset_password
+from .accounts import (
+    change_password,
+    create_login,
+    disable_login,
+    enable_login,
+    new_login,
+    reset_password,
+    set_login_active,
+)
 from .base import MAX_ATTEMPTS, TREE_LOCK_KEY, run_tree_write
 from .members import check_member, create_member, id_number_taken_message, transfer_in, update_member
 from .organisations import (
@@ -38,7 +46,10 @@ __all__ = [
     "part_time_origins",
     "check_member",
     "close_organisation",
+    "change_password",
     "create_login",
+    "new_login",
+    "set_login_active",
     "create_member",
     "create_organisation",
     "decline_transfer",

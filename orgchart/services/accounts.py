@@ -49,16 +49,12 @@ def _validate_password(password: str, user) -> None:
         raise ValidationError({"password": exc.error_list}) from exc
 
 
-@transaction.atomic
-def create_login(member: Member, *, username: str, password: str, actor=None) -> AbstractBaseUser:
-    """Give `member` a login (not staff, not superuser) with `username` and `password`."""
+def new_login(username: str, password: str, *, full_name: str = "") -> AbstractBaseUser:
+    """Create a plain login (not staff, not superuser): the one check of a new login's user name
+    (length, the user model's validator, taken in any letter case) and password (the validators,
+    also against `full_name`). Refusals are ValidationErrors on "username" / "password"; the only
+    thing said about other logins is "this user name is already taken". Call inside a transaction."""
     User = get_user_model()
-    member = _locked_member(member)
-    _require_login_manager(actor, member)
-    if member.user_id is not None:
-        raise ValidationError(_("This member already has a login account."))
-    if not member.is_active:
-        raise ValidationError(_("This member has left the street and cannot be given a login."))
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("Enter a user name.")})
@@ -75,7 +71,7 @@ def create_login(member: Member, *, username: str, password: str, actor=None) ->
     if User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
         raise ValidationError({"username": taken})
     # Surname and given name as the demo seed stores them, for the similarity check too.
-    user = User(username=username, last_name=member.name[:1], first_name=member.name[1:150])
+    user = User(username=username, last_name=full_name[:1], first_name=full_name[1:150])
     _validate_password(password, user)
     user.set_password(password)
     user.is_staff = user.is_superuser = False
@@ -84,6 +80,38 @@ def create_login(member: Member, *, username: str, password: str, actor=None) ->
             user.save()
     except IntegrityError as exc:  # taken by a concurrent request since the check above
         raise ValidationError({"username": taken}) from exc
+    return user
+
+
+def change_password(user: AbstractBaseUser, password: str) -> AbstractBaseUser:
+    """Set a checked new password on `user` and end its API tokens (the caller checked who may)."""
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoke_tokens(user)
+    return user
+
+
+def set_login_active(user: AbstractBaseUser, active: bool) -> AbstractBaseUser:
+    """Let `user` sign in again, or stop it (its API tokens end too); idempotent."""
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    if not active:
+        revoke_tokens(user)
+    return user
+
+
+@transaction.atomic
+def create_login(member: Member, *, username: str, password: str, actor=None) -> AbstractBaseUser:
+    """Give `member` a login (not staff, not superuser) with `username` and `password`."""
+    member = _locked_member(member)
+    _require_login_manager(actor, member)
+    if member.user_id is not None:
+        raise ValidationError(_("This member already has a login account."))
+    if not member.is_active:
+        raise ValidationError(_("This member has left the street and cannot be given a login."))
+    user = new_login(username, password, full_name=member.name)
     member.user = user
     member.save(update_fields=["user", "updated_at"])
     return user
@@ -103,11 +131,7 @@ def reset_password(member: Member, *, password: str, actor=None) -> AbstractBase
     member, user = _member_login(member, actor)
     if not member.is_active:
         raise ValidationError(_("This member has left the street; disable the login instead."))
-    _validate_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    revoke_tokens(user)
-    return user
+    return change_password(user, password)
 
 
 @transaction.atomic
@@ -118,11 +142,7 @@ def disable_login(member: Member, *, actor=None) -> AbstractBaseUser:
     _member, user = _member_login(member, actor)
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot disable your own login."))
-    if user.is_active:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-    revoke_tokens(user)
-    return user
+    return set_login_active(user, False)
 
 
 @transaction.atomic
@@ -131,7 +151,4 @@ def enable_login(member: Member, *, actor=None) -> AbstractBaseUser:
     member, user = _member_login(member, actor)
     if not member.is_active:
         raise ValidationError(_("This member has left the street; their login stays disabled."))
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-    return user
+    return set_login_active(user, True)

@@ -63,8 +63,7 @@ def test_non_officers_do_not_reach_the_admin_residents(client, people, tenants, 
     assert not AuditEntry.objects.filter(action="read").exists()
 
 
-def test_an_officer_records_a_landlord_with_a_login_and_their_housing(client, people, street):
-    UserFactory(username="fangdong9")
+def test_an_officer_records_a_landlord_with_a_new_login_and_their_housing(client, people, street):
     client.force_login(people["community1"])
     response = client.post(
         reverse("residents:add_landlord"),
@@ -73,11 +72,13 @@ def test_an_officer_records_a_landlord_with_a_login_and_their_housing(client, pe
             "name": "孙房东",
             "phone": "13911112222",
             "username": "fangdong9",
+            "password": "Lianhua-2026",
         },
     )
     assert response.status_code == 302
     landlord = Landlord.objects.get(name="孙房东")
     assert landlord.user.username == "fangdong9"
+    assert landlord.user.check_password("Lianhua-2026")
     response = client.post(
         reverse("residents:add_housing"),
         {"landlord": landlord.pk, "address": "莲花路9号", "rooms": 1, "beds": 2},
@@ -96,7 +97,7 @@ def test_an_officer_cannot_record_a_landlord_in_another_community(client, people
     assert not Landlord.objects.filter(name="孙房东").exists()
 
 
-def test_a_party_members_login_cannot_become_a_landlords(client, people, street):
+def test_a_party_members_login_name_cannot_be_taken_by_a_landlord(client, people, street):
     client.force_login(people["community1"])
     response = client.post(
         reverse("residents:add_landlord"),
@@ -105,6 +106,7 @@ def test_a_party_members_login_cannot_become_a_landlords(client, people, street)
             "name": "孙房东",
             "phone": "13911112222",
             "username": "dangyuan",
+            "password": "Lianhua-2026",
         },
     )
     assert response.status_code == 400

@@ -78,3 +78,12 @@ def test_the_figures_page_shows_the_demo(client, demo):
     assert keys[:3] == ["by-category", "per-month", "overcrowded"]
     overcrowded = response.context["page"].sections[2]
     assert len(overcrowded.rows) == 1
+
+
+def test_demo_landlord_logins_are_plain_logins_and_one_flat_has_its_beds_corrected(demo):
+    fangdong = _user("fangdong")
+    assert not fangdong.is_staff and not fangdong.is_superuser
+    assert fangdong.check_password("demo12345")
+    corrected = AuditEntry.objects.filter(action="housing", detail__contains="3 → 2")
+    assert corrected.count() == 1
+    assert Housing.objects.filter(beds=2).exists()
