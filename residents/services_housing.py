@@ -246,7 +246,7 @@ def update_housing(
     if "beds" not in errors and beds != housing.beds and beds < tenants and not reason:
         errors["over_beds_reason"] = _(
             "%(address)s has %(tenants)s registered tenants: %(beds)s beds is fewer beds than tenants "
-            "(群租). Give the reason, or keep at least %(tenants)s beds."
+            "(overcrowded). Give the reason, or keep at least %(tenants)s beds."
         ) % {"address": housing.address, "tenants": tenants, "beds": beds}
     if errors:
         raise ValidationError(errors)

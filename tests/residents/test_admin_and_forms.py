@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from residents.models import AuditEntry, Housing, Landlord
-from tests.factories.orgchart import UserFactory
 from tests.factories.residents import register
 
 pytestmark = pytest.mark.django_db
