@@ -102,7 +102,12 @@ def seed(ctx: SeedContext) -> None:
     for code, username, name, phone in LANDLORDS:
         # A landlord's login is created with the landlord (never linked to an existing one).
         landlord = services_housing.add_landlord(
-            officer, ctx.orgs[code], name, phone, username=username or "", password=DEMO_PASSWORD
+            officer,
+            ctx.orgs[code],
+            name,
+            phone,
+            username=username or "",
+            password=DEMO_PASSWORD if username else "",
         )
         for n in range(2 + ctx.scale):
             street = STREETS[(len(flats) + n) % len(STREETS)]
