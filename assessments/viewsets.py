@@ -26,6 +26,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from core.admin.columns import DayColumn
 from core.admin.filters import AdminFilterSet, choice_filter
 from core.admin.forms import ServiceErrorsMixin
 from core.admin.policies import EDIT_ACTIONS, AccessRulePolicy
@@ -170,7 +171,7 @@ class CycleIndexView(generic.IndexView):
             self._get_title_column("__str__"),
             Column("year", label=gettext_lazy("Year")),
             Column("phase", label=gettext_lazy("Phase"), accessor="get_phase_display"),
-            DateColumn("publicity_on", label=gettext_lazy("Public notice starts on")),
+            DayColumn("publicity_on", label=gettext_lazy("Public notice starts on")),
         ]
 
     def get_list_more_buttons(self, instance) -> list:

@@ -7,6 +7,8 @@ actor=request.user (400 with the Chinese reason, 403).
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -37,6 +39,37 @@ from .serializers_meetings import (
 
 DECISION_RELATED = ("meeting__activity", "owner_user", "owner_unit_org", "owner_outside_unit")
 HISTORY = Prefetch("changes", queryset=DecisionChange.objects.select_related("changed_by"))
+
+
+def _object_and_input(view, serializer_class) -> tuple:
+    """The action's target (404 when not visible) and its request body validated by
+    `serializer_class` (400 with the reasons)."""
+    target = view.get_object()
+    params = serializer_class(data=view.request.data)
+    params.is_valid(raise_exception=True)
+    return target, params.validated_data
+
+
+def object_action(*, summary, description, takes, gives, created: bool = False):
+    """A POST action on one object: `takes` validates the body, the decorated method gets
+    (request, target, data) and returns what `gives` serialises (201 when `created`, else 200)."""
+    code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self, request: Request, pk=None) -> Response:
+            target, data = _object_and_input(self, takes)
+            return Response(gives(method(self, request, target, data)).data, status=code)
+
+        schema = extend_schema(
+            summary=summary,
+            description=description,
+            request=takes,
+            responses={code: gives, **_errors(400, 401, 403, 404)},
+        )
+        return schema(action(detail=True, methods=["post"])(run))
+
+    return wrap
 
 
 def _owners(meeting: JointMeeting, data: dict) -> dict:
@@ -95,65 +128,47 @@ class JointMeetingViewSet(ReadOnly):
             .order_by("-activity__starts_at", "-pk")
         )
 
-    @extend_schema(
+    @object_action(
         summary=gettext_lazy("Add a decision to a joint meeting"),
         description=gettext_lazy("The community's post-holders; one owner: owner_user or owner_unit."),
-        request=AddDecisionSerializer,
-        responses={201: DecisionSerializer, **_errors(400, 401, 403, 404)},
+        takes=AddDecisionSerializer,
+        gives=DecisionSerializer,
+        created=True,
     )
-    @action(detail=True, methods=["post"])
-    def decisions(self, request: Request, pk=None) -> Response:
-        meeting = self.get_object()
-        params = AddDecisionSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+    def decisions(self, request: Request, meeting: JointMeeting, data: dict) -> Decision:
         owners = _owners(meeting, data)
-        decision = meetings.add_decision(
+        return meetings.add_decision(
             meeting, actor=request.user, text=data["text"], due_on=data["due_on"], **owners
         )
-        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @object_action(
         summary=gettext_lazy("Invite the units to a joint meeting"),
         description=gettext_lazy(
             "The community's post-holders, before the meeting: each unit's contacts and post-holders are "
             "told the date, place and agenda (inbox and e-mail), once per person and meeting."
         ),
-        request=InviteSerializer,
-        responses={200: InvitationsSerializer, **_errors(400, 401, 403, 404)},
+        takes=InviteSerializer,
+        gives=InvitationsSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def invite(self, request: Request, pk=None) -> Response:
-        meeting = self.get_object()
-        params = InviteSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        sent = meetings_invites.invite_units(
-            meeting, actor=request.user, agenda=params.validated_data.get("agenda")
-        )
-        return Response(InvitationsSerializer(sent).data)
+    def invite(self, request: Request, meeting: JointMeeting, data: dict):
+        return meetings_invites.invite_units(meeting, actor=request.user, agenda=data.get("agenda"))
 
-    @extend_schema(
+    @object_action(
         summary=gettext_lazy("Answer a joint meeting's invitation for your unit"),
         description=gettext_lazy(
             "The unit's contacts and post-holders, before the meeting: attend (with the representative's "
             "name) or not."
         ),
-        request=AnswerSerializer,
-        responses={200: MeetingUnitSerializer, **_errors(400, 401, 403, 404)},
+        takes=AnswerSerializer,
+        gives=MeetingUnitSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def answer(self, request: Request, pk=None) -> Response:
-        meeting = self.get_object()
-        params = AnswerSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+    def answer(self, request: Request, meeting: JointMeeting, data: dict) -> MeetingUnit:
         unit = meeting.units.filter(pk=data["unit"]).first()
         if unit is None:
             raise ValidationError({"unit": _("This unit does not take part in the meeting.")})
-        answered = meetings_invites.answer_invitation(
+        return meetings_invites.answer_invitation(
             unit, actor=request.user, attend=data["attend"], name=data.get("name", "")
         )
-        return Response(MeetingUnitSerializer(answered).data)
 
 
 @extend_schema(tags=["cobuilding"], responses={200: DecisionSerializer, **_errors(401, 404)})
@@ -174,9 +189,10 @@ class DecisionViewSet(ReadOnly):
         if self.action == "list":
             params = DecisionQuerySerializer(data=self.request.query_params)
             params.is_valid(raise_exception=True)
-            if params.validated_data.get("status"):
-                rows = rows.filter(status=params.validated_data["status"])
-            if params.validated_data.get("overdue"):
+            data = params.validated_data
+            if data.get("status"):
+                rows = rows.filter(status=data["status"])
+            if data.get("overdue"):
                 rows = rows.overdue()
         return rows.order_by("status", "due_on", "pk")
 
@@ -184,26 +200,21 @@ class DecisionViewSet(ReadOnly):
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(
+    @object_action(
         summary=gettext_lazy("Mark a decision done"),
         description=gettext_lazy(
             "By the community's post-holders or the decision's owner (a unit's side too)."
         ),
-        request=DoneSerializer,
-        responses={200: DecisionSerializer, **_errors(400, 401, 403, 404)},
+        takes=DoneSerializer,
+        gives=DecisionSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def done(self, request: Request, pk=None) -> Response:
-        decision = self.get_object()
-        params = DoneSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        done = meetings.complete_decision(
+    def done(self, request: Request, decision: Decision, data: dict) -> Decision:
+        return meetings.complete_decision(
             decision,
             actor=request.user,
-            done_on=params.validated_data.get("done_on"),
-            note=params.validated_data.get("note", ""),
+            done_on=data.get("done_on"),
+            note=data.get("note", ""),
         )
-        return Response(DecisionSerializer(done).data)
 
     @extend_schema(
         summary=gettext_lazy("Change a decision"),
@@ -215,10 +226,7 @@ class DecisionViewSet(ReadOnly):
         responses={200: DecisionSerializer, **_errors(400, 401, 403, 404)},
     )
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
-        decision = self.get_object()
-        params = DecisionUpdateSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        decision, data = _object_and_input(self, DecisionUpdateSerializer)
         meetings_followup.edit_decision(
             decision,
             actor=request.user,
@@ -229,18 +237,12 @@ class DecisionViewSet(ReadOnly):
         )
         return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)
 
-    @extend_schema(
+    @object_action(
         summary=gettext_lazy("Reopen a done decision"),
         description=gettext_lazy("The community's post-holders, with a reason; kept in the history."),
-        request=ReopenSerializer,
-        responses={200: DecisionSerializer, **_errors(400, 401, 403, 404)},
+        takes=ReopenSerializer,
+        gives=DecisionSerializer,
     )
-    @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, pk=None) -> Response:
-        decision = self.get_object()
-        params = ReopenSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        meetings_followup.reopen_decision(
-            decision, actor=request.user, reason=params.validated_data["reason"]
-        )
-        return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)
+    def reopen(self, request: Request, decision: Decision, data: dict) -> Decision:
+        meetings_followup.reopen_decision(decision, actor=request.user, reason=data["reason"])
+        return self.get_queryset().get(pk=decision.pk)

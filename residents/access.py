@@ -149,12 +149,11 @@ def can_review_audit(user) -> bool:
 
 
 def visible_audit(user) -> QuerySet[AuditEntry]:
-    """Audit entries of the street(s) `user` keeps, plus those of no community (purges)."""
+    """Audit entries of the communities in the street(s) `user` keeps. Every row has a community
+    (a purge run writes one row per community), so none is shown to another street."""
     if not can_review_audit(user):
         return AuditEntry.objects.none()
-    return AuditEntry.objects.filter(
-        paths_q(officer_paths(user), "community__path") | Q(community__isnull=True)
-    )
+    return AuditEntry.objects.filter(paths_q(officer_paths(user), "community__path"))
 
 
 def managed_landlords(user) -> QuerySet[Landlord]:

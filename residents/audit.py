@@ -36,3 +36,10 @@ def record(
 
 def record_read(actor, resident: Resident) -> AuditEntry:
     return record(actor, AuditAction.READ, resident=resident, count=1)
+
+
+def record_purge(community_id: int, cutoff, count: int) -> AuditEntry:
+    """One purge run's row for one community: the system acted, `count` records were cleared."""
+    return AuditEntry.objects.create(
+        action=AuditAction.PURGE, community_id=community_id, detail=f"≤ {cutoff.isoformat()}", count=count
+    )

@@ -297,16 +297,24 @@ def purge_cutoff(today: dt.date | None = None) -> dt.date:
 def purge_departed(today: dt.date | None = None) -> int:
     """Clear the personal fields of registrations deregistered more than RESIDENTS_RETENTION_DAYS
     ago; the rows stay (community, category, dates) so the figures keep their counts. Idempotent:
-    a purged row is marked and never picked again. One audit row per run that purged any."""
-    due = Resident.objects.filter(left_on__lt=purge_cutoff(today), purged_at__isnull=True)
-    ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    count = Resident.objects.filter(pk__in=ids, purged_at__isnull=True).update(
-        purged_at=timezone.now(), **PERSONAL_FIELDS
-    )
-    audit.record(None, AuditAction.PURGE, detail=f"≤ {purge_cutoff(today).isoformat()}", count=count)
-    return count
+    a purged row is marked and never picked again. One audit row per community purged, holding
+    that community and its count, so each community's officers see their own purges."""
+    cutoff = purge_cutoff(today)
+    due = Resident.objects.filter(left_on__lt=cutoff, purged_at__isnull=True)
+    rows = list(due.select_for_update(skip_locked=True).values_list("pk", "community_id"))
+    by_community: dict[int, list[int]] = {}
+    for pk, community_id in rows:
+        by_community.setdefault(community_id, []).append(pk)
+    now = timezone.now()
+    total = 0
+    for community_id, ids in sorted(by_community.items()):
+        count = Resident.objects.filter(pk__in=ids, purged_at__isnull=True).update(
+            purged_at=now, **PERSONAL_FIELDS
+        )
+        if count:
+            audit.record_purge(community_id, cutoff, count)
+            total += count
+    return total
 
 
 # Housing and landlords live in residents.services_housing; imported here for older callers.

@@ -43,16 +43,46 @@ POLICIES = {
 }
 
 
-class ResidentIndexView(generic.IndexView):
+class OfficerIndexView(generic.IndexView):
+    """A listing of the rows the officer keeps, joined with `related`, in `ordering` (no search)."""
+
     search_fields = None
     search_backend_name = None
+    related: tuple[str, ...] = ("community",)
+    ordering: tuple[str, ...] = ("community__path", "pk")
 
-    def get_base_queryset(self) -> QuerySet[Resident]:
-        return (
+    def get_base_queryset(self) -> QuerySet:
+        return self.annotate(
             self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-            .select_related("community", "housing")
-            .order_by("community__path", "-arrived_on", "pk")
+            .select_related(*self.related)
+            .order_by(*self.ordering)
         )
+
+    def annotate(self, rows: QuerySet) -> QuerySet:
+        return rows
+
+
+class OfficerViewSet(ScopedModelViewSet):
+    """A read-only listing of `model` under residents/<slug> with the officers' policy."""
+
+    read_only = True
+    slug = ""
+
+    def __init__(self, name=None, **kwargs):
+        super().__init__(name or f"residents_{self.slug}", **kwargs)
+
+    @cached_property
+    def url_prefix(self) -> str:
+        return f"residents/{self.slug}"
+
+    @cached_property
+    def permission_policy(self):
+        return POLICIES[self.model]
+
+
+class ResidentIndexView(OfficerIndexView):
+    related = ("community", "housing")
+    ordering = ("community__path", "-arrived_on", "pk")
 
     @cached_property
     def columns(self):
@@ -105,30 +135,23 @@ class ResidentInspectView(ScopedInspectView):
         return super().get_field_label(field_name, field)
 
 
-class ResidentViewSet(ScopedModelViewSet):
+class ResidentViewSet(OfficerViewSet):
     model = Resident
-    read_only = True
+    slug = "registrations"
     inspect_view_enabled = True
     index_view_class = ResidentIndexView
     inspect_view_class = ResidentInspectView
     inspect_view_fields = ResidentInspectView.FIELDS
-    permission_policy = POLICIES[Resident]
     icon = "user"
     menu_label = gettext_lazy("Migrant residents")
-    url_prefix = "residents/registrations"
-    name = "residents_registrations"
 
 
-class HousingIndexView(generic.IndexView):
-    search_fields = None
-    search_backend_name = None
+class HousingIndexView(OfficerIndexView):
+    related = ("community", "landlord")
+    ordering = ("community__path", "address")
 
-    def get_base_queryset(self) -> QuerySet[Housing]:
-        return queries.with_tenant_counts(
-            self.permission_policy.instances_user_has_permission_for(
-                self.request.user, "view"
-            ).select_related("community", "landlord")
-        ).order_by("community__path", "address")
+    def annotate(self, rows: QuerySet) -> QuerySet:
+        return queries.with_tenant_counts(rows)
 
     @cached_property
     def columns(self):
@@ -146,27 +169,17 @@ class HousingIndexView(generic.IndexView):
         ]
 
 
-class HousingViewSet(ScopedModelViewSet):
+class HousingViewSet(OfficerViewSet):
     model = Housing
-    read_only = True
+    slug = "housing"
     index_view_class = HousingIndexView
-    permission_policy = POLICIES[Housing]
     icon = "home"
     menu_label = gettext_lazy("Rented housing")
-    url_prefix = "residents/housing"
-    name = "residents_housing"
 
 
-class LandlordIndexView(generic.IndexView):
-    search_fields = None
-    search_backend_name = None
-
-    def get_base_queryset(self) -> QuerySet[Landlord]:
-        return (
-            self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-            .select_related("community", "user")
-            .order_by("community__path", "name")
-        )
+class LandlordIndexView(OfficerIndexView):
+    related = ("community", "user")
+    ordering = ("community__path", "name")
 
     @cached_property
     def columns(self):
@@ -182,15 +195,12 @@ class LandlordIndexView(generic.IndexView):
         ]
 
 
-class LandlordViewSet(ScopedModelViewSet):
+class LandlordViewSet(OfficerViewSet):
     model = Landlord
-    read_only = True
+    slug = "landlords"
     index_view_class = LandlordIndexView
-    permission_policy = POLICIES[Landlord]
     icon = "key"
     menu_label = gettext_lazy("Landlords")
-    url_prefix = "residents/landlords"
-    name = "residents_landlords"
 
 
 class ResidentsViewSetGroup(ViewSetGroup):

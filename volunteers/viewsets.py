@@ -15,13 +15,14 @@ from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from activities import services as activity_services
 from activities.models import Activity, ActivityState
+from core.admin.columns import MomentColumn
 from core.admin.filters import AdminFilterSet, choice_filter
 from core.admin.forms import ServiceErrorsMixin
 from core.admin.policies import AccessRulePolicy
@@ -114,7 +115,7 @@ class ActivityIndexView(generic.IndexView):
         return [
             self._get_title_column("title"),
             Column("organiser", label=_("Organiser"), accessor="organiser.name"),
-            DateColumn("starts_at", label=_("Starts at")),
+            MomentColumn("starts_at", label=_("Starts at")),
             Column("state", label=_("State"), accessor="get_state_display"),
         ]
 

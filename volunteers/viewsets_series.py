@@ -26,13 +26,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.models import WagtailAdminModelForm
-from wagtail.admin.ui.tables import Column, DateColumn, StatusFlagColumn
+from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import AdminDateInput, AdminTimeInput
 from wagtail.admin.widgets.button import Button
 
 from activities import recurrence
 from activities.models import LIVE_STATES, ActivitySeries
+from core.admin.columns import MomentColumn
 from core.admin.filters import AdminFilterSet, choice_filter
 from core.admin.forms import ServiceErrorsMixin, add_service_error
 from core.admin.policies import EDIT_ACTIONS, AccessRulePolicy
@@ -251,7 +252,7 @@ class SeriesIndexView(generic.IndexView):
             self._get_title_column("title"),
             Column("organiser", label=_("Organiser"), accessor="organiser.name"),
             Column("rule", label=_("Repeats"), accessor=recurrence.describe_series),
-            DateColumn("next_start", label=_("Next occurrence")),
+            MomentColumn("next_start", label=_("Next occurrence")),
             Column("future_count", label=_("Coming occurrences")),
             StatusFlagColumn(
                 "active", label=_("Status"), true_label=_("Generating"), false_label=_("Stopped")

@@ -4,7 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
+
+from core.beat import BeatRow
 
 
 # The periodic task, stored for django-celery-beat (idempotent, as the other schedules).
@@ -12,25 +13,12 @@ TASK_NAME = "activities: generate recurring series ahead"
 TASK = "activities.tasks.generate_series_occurrences"
 
 
-def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    every = IntervalSchedule.objects.filter(every=1, period="hours").order_by("pk").first()
-    if every is None:
-        every = IntervalSchedule.objects.create(every=1, period="hours")
-    _task, created = PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={"task": TASK, "interval": every, "description": "Create the occurrences of every active recurring series within the horizon."},
-    )
-    if created:
-        # Tell a running beat that the schedule changed (what PeriodicTasks.changed does).
-        PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-
-
-def remove_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
+SCHEDULE = BeatRow(
+    name=TASK_NAME,
+    task=TASK,
+    every=1, period='hours',
+    description='Create the occurrences of every active recurring series within the horizon.',
+)
 
 
 class Migration(migrations.Migration):
@@ -99,5 +87,5 @@ class Migration(migrations.Migration):
             model_name='activityseries',
             constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='series_has_places', violation_error_message='An activity needs at least one place.'),
         ),
-        migrations.RunPython(create_schedule, remove_schedule),
+        SCHEDULE.operation(),
     ]

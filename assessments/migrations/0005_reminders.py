@@ -6,54 +6,35 @@ once per cause whatever runs, so running this again or running both tasks change
 """
 
 from django.db import migrations
-from django.utils import timezone
 
-TASK_NAME = "assessments: send reminders"
-TASK = "assessments.tasks.send_reminders"
-OLD_NAME = "assessments: remind members to rate"
-OLD_TASK = "assessments.tasks.remind_raters"
+from core.beat import BeatRow
 
-
-def _every_hour(apps):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    every_hour = IntervalSchedule.objects.filter(every=1, period="hours").order_by("pk").first()
-    return every_hour or IntervalSchedule.objects.create(every=1, period="hours")
-
-
-def _changed(apps):
-    # Tell a running beat that the schedule changed (what PeriodicTasks.changed does).
-    apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
-        ident=1, defaults={"last_update": timezone.now()}
-    )
+SCHEDULE = BeatRow(
+    name="assessments: send reminders",
+    task="assessments.tasks.send_reminders",
+    every=1,
+    period="hours",
+    description="Assessment reminders, each person once per cause: members to rate, "
+    "secretaries' missing reflection and yearly report, committee members' unscored secretaries.",
+)
+# 0004's row, which this replaces (and puts back when unapplied).
+OLD_SCHEDULE = BeatRow(
+    name="assessments: remind members to rate",
+    task="assessments.tasks.remind_raters",
+    every=1,
+    period="hours",
+    description="Remind members who have not rated, once per member and cycle, while rating is open.",
+)
 
 
 def create_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={
-            "task": TASK,
-            "interval": _every_hour(apps),
-            "description": "Assessment reminders, each person once per cause: members to rate, "
-            "secretaries' missing reflection and yearly report, committee members' unscored secretaries.",
-        },
-    )
-    PeriodicTask.objects.filter(name=OLD_NAME, task=OLD_TASK).delete()
-    _changed(apps)
+    SCHEDULE.ensure(apps, notify_always=True)
+    OLD_SCHEDULE.remove(apps)
 
 
 def remove_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    PeriodicTask.objects.get_or_create(
-        name=OLD_NAME,
-        defaults={
-            "task": OLD_TASK,
-            "interval": _every_hour(apps),
-            "description": "Remind members who have not rated, once per member and cycle, while rating is open.",
-        },
-    )
-    _changed(apps)
+    SCHEDULE.remove(apps)
+    OLD_SCHEDULE.ensure(apps, notify_always=True)
 
 
 class Migration(migrations.Migration):

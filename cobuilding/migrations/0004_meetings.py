@@ -3,34 +3,19 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
+
+from core.beat import BeatRow
 
 OVERDUE_TASK_NAME = "cobuilding: flag overdue joint-meeting decisions"
 OVERDUE_TASK = "cobuilding.tasks.flag_overdue_decisions"
 
 
-def create_overdue_schedule(apps, schema_editor):
-    """The daily beat row of the overdue-decision task (idempotent, as 0002's)."""
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    every_day = IntervalSchedule.objects.filter(every=1, period="days").order_by("pk").first()
-    if every_day is None:
-        every_day = IntervalSchedule.objects.create(every=1, period="days")
-    _task, created = PeriodicTask.objects.get_or_create(
-        name=OVERDUE_TASK_NAME,
-        defaults={
-            "task": OVERDUE_TASK,
-            "interval": every_day,
-            "description": "Tell owners and communities of joint-meeting decisions past their due date.",
-        },
-    )
-    if created:
-        PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-
-
-def remove_overdue_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=OVERDUE_TASK_NAME).delete()
+OVERDUE_SCHEDULE = BeatRow(
+    name=OVERDUE_TASK_NAME,
+    task=OVERDUE_TASK,
+    every=1, period='days',
+    description='Tell owners and communities of joint-meeting decisions past their due date.',
+)
 
 
 class Migration(migrations.Migration):
@@ -109,5 +94,5 @@ class Migration(migrations.Migration):
             model_name='meetingunit',
             constraint=models.UniqueConstraint(fields=('meeting', 'agreement'), name='cobuilding_meeting_unit_once'),
         ),
-        migrations.RunPython(create_overdue_schedule, remove_overdue_schedule),
+        OVERDUE_SCHEDULE.operation(),
     ]

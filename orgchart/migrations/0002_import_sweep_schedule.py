@@ -4,35 +4,19 @@ Idempotent: running it again (or after an admin edited the schedule) changes not
 """
 
 from django.db import migrations
-from django.utils import timezone
+
+from core.beat import BeatRow
 
 TASK_NAME = "orgchart: sweep stalled roster imports"
 TASK = "orgchart.tasks.sweep_stalled_imports"
 
 
-def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    every_minute = IntervalSchedule.objects.filter(every=1, period="minutes").order_by("pk").first()
-    if every_minute is None:
-        every_minute = IntervalSchedule.objects.create(every=1, period="minutes")
-    _task, created = PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={
-            "task": TASK,
-            "interval": every_minute,
-            "description": "Re-queue roster imports that are pending or running without progress.",
-        },
-    )
-    if created:
-        # Tell a running beat that the schedule changed (what PeriodicTasks.changed does).
-        PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-
-
-def remove_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
+SCHEDULE = BeatRow(
+    name=TASK_NAME,
+    task=TASK,
+    every=1, period='minutes',
+    description='Re-queue roster imports that are pending or running without progress.',
+)
 
 
 class Migration(migrations.Migration):
@@ -41,4 +25,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [SCHEDULE.operation()]

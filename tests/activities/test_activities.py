@@ -135,7 +135,9 @@ def test_close_due_signups_closes_open_activities_past_their_deadline_once(stree
 
 
 def test_the_periodic_tasks_are_scheduled():
-    from django_celery_beat.models import PeriodicTask
+    from tests.beat import beat_row, interval
 
-    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert {"activities.tasks.close_due_signups", "volunteers.tasks.expire_offers"} <= tasks
+    close = beat_row("activities.0003_close_signups_schedule")
+    assert close.task == "activities.tasks.close_due_signups" and interval(close) == (5, "minutes")
+    offers = beat_row("volunteers.0002_expire_offers_schedule")
+    assert offers.task == "volunteers.tasks.expire_offers" and interval(offers) == (1, "minutes")

@@ -328,3 +328,13 @@ def test_indicators_of_a_cycle_no_longer_draft_are_not_replaced(client, cycle, r
     response = client.post(reverse("assessments_cycle:copy_indicators", args=[cycle.pk]), {"source": ""})
     assert response.status_code == 200
     assert list(cycle.indicators.values_list("pk", flat=True)) == before
+
+
+def test_the_cycle_listing_shows_a_future_public_notice_day_as_a_date(client, roles, street):
+    cycle = make_cycle(street["street"], dt.date.today().year + 1)
+    publicity_on = cycle.publicity_on
+    assert publicity_on > dt.date.today()
+    client.force_login(roles["street_secretary"])
+    html = client.get(reverse("assessments_cycle:index")).content.decode()
+    assert f"{publicity_on:%Y-%m-%d}" in html
+    assert "刚刚" not in html  # Wagtail's relative DateColumn said "just now" for any future day

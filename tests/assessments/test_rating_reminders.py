@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django_celery_beat.models import PeriodicTask
-
 from assessments import ratings, tasks
 from assessments.models import AssessmentCycle, Phase
 from assessments.rating_reminders import rate_cause
 from inbox.models import Notification
+from tests.beat import beat_row
 
 ANSWERS = {"contact": "good", "service": "good", "unity": "good", "integrity": "good"}
 
@@ -31,4 +30,5 @@ def test_reminded_exactly_once(cycle, roles, django_capture_on_commit_callbacks)
 
 def test_schedule_registered(db):
     # Since 0005 the one reminders task sends the rating reminders too (test_reminders.py).
-    assert PeriodicTask.objects.filter(task="assessments.tasks.send_reminders", enabled=True).exists()
+    task = beat_row("assessments.0005_reminders")
+    assert task.task == "assessments.tasks.send_reminders" and task.enabled

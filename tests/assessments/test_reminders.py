@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import importlib
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +33,7 @@ from assessments.models import (
 from inbox.models import Notification
 from orgchart.models import OrgKind, Post, PostTitle, Tenure
 from tests.assessments.scoring_support import community_with_secretary
+from tests.beat import beat_row, interval, migration_row
 from tests.factories.assessments import make_cycle
 from tests.factories.orgchart import MemberFactory, UserFactory, make_org
 
@@ -371,8 +374,14 @@ def test_scheduled_runs_send_only_within_the_hours(setting, settings, django_cap
 
 
 def test_one_hourly_schedule_sends_all_reminders(db):
-    task = PeriodicTask.objects.get(task="assessments.tasks.send_reminders")
-    assert task.enabled and task.interval.every == 1 and task.interval.period == "hours"
+    task = beat_row("assessments.0005_reminders")
+    assert task.task == "assessments.tasks.send_reminders"
+    assert task.enabled and interval(task) == (1, "hours")
+    # 0005 removes 0004's row for the rating reminders alone.
+    old = migration_row("assessments.0004_ratings", "REMIND_SCHEDULE")
+    old.ensure()
+    apply_0005 = importlib.import_module("assessments.migrations.0005_reminders").create_schedule
+    apply_0005(apps, None)
     assert not PeriodicTask.objects.filter(task="assessments.tasks.remind_raters").exists()
 
 

@@ -11,6 +11,7 @@ from celery.signals import task_postrun
 from assessments import services
 from assessments.models import AssessmentCycle, Phase, PhaseTransition
 from orgchart.models import OrgKind
+from tests.beat import beat_row, interval
 from tests.celery_worker import wait_for
 from tests.factories.assessments import make_cycle
 from tests.factories.orgchart import make_org, make_post_holder
@@ -76,12 +77,9 @@ def test_the_scheduled_task_runs_a_cycle_to_final_across_national_day(celery_wor
 
 
 def test_the_beat_schedule_is_stored_for_the_database_scheduler(db):
-    # A plain (rolled-back) test: pytest-django runs these before the transactional ones, whose
-    # flush would remove the row the data migration stored.
-    from django_celery_beat.models import PeriodicTask
-
-    task = PeriodicTask.objects.get(task="assessments.tasks.advance_cycles")
-    assert task.enabled and task.interval.every == 1 and task.interval.period == "hours"
+    task = beat_row("assessments.0002_advance_cycles_schedule")
+    assert task.task == "assessments.tasks.advance_cycles"
+    assert task.enabled and interval(task) == (1, "hours")
 
 
 def test_the_task_acknowledges_late_and_has_time_limits():

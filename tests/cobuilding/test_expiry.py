@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django_celery_beat.models import PeriodicTask
 
 from cobuilding import services, tasks
 from inbox.models import Notification
+from tests.beat import beat_row, interval
 from tests.factories.cobuilding import make_agreement
 from tests.factories.orgchart import make_post_holder
 
@@ -54,6 +54,6 @@ def test_an_ended_agreement_is_not_flagged(street, units):
 
 
 def test_schedule_registered(db):
-    assert PeriodicTask.objects.filter(
-        task="cobuilding.tasks.flag_expiring_agreements", enabled=True
-    ).exists()
+    task = beat_row("cobuilding.0002_expiry_schedule")
+    assert task.task == "cobuilding.tasks.flag_expiring_agreements"
+    assert task.enabled and interval(task) == (1, "days")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django_celery_beat.models import PeriodicTask
 
 from cobuilding import meetings, queries, tasks
 from cobuilding.models import UnitContact
 from inbox.models import FanOut, Notification
+from tests.beat import beat_row, interval
 from tests.cobuilding.meetings_support import decide, make_meeting
 from tests.factories.cobuilding import make_agreement
 from tests.factories.orgchart import UserFactory, make_post_holder
@@ -80,7 +80,9 @@ def test_nothing_overdue_does_nothing(street, units):
 
 
 def test_schedule_registered(db):
-    assert PeriodicTask.objects.filter(task="cobuilding.tasks.flag_overdue_decisions", enabled=True).exists()
+    task = beat_row("cobuilding.0004_meetings", "OVERDUE_SCHEDULE")
+    assert task.task == "cobuilding.tasks.flag_overdue_decisions"
+    assert task.enabled and interval(task) == (1, "days")
 
 
 def _meetings(street, units, roles, n: int) -> None:

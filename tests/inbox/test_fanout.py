@@ -12,7 +12,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 
 from inbox import services, tasks
 from inbox.models import EmailState, FanOut, FanOutStatus, Notification
@@ -339,18 +338,11 @@ def test_an_email_that_fails_is_recorded_and_does_not_stop_the_batch(people, mon
 
 
 def test_the_sweep_is_scheduled_every_minute_for_celery_beat(db):
-    import importlib
+    from tests.beat import beat_row, interval
 
-    from django.apps import apps
-
-    schedule = importlib.import_module("inbox.migrations.0002_sweep_schedule")
-    # Stored by the migration (re-applied here: a transactional test elsewhere may have flushed
-    # it), and applying it again changes nothing.
-    schedule.create_schedule(apps, None)
-    schedule.create_schedule(apps, None)
-
-    task = PeriodicTask.objects.get(task="inbox.tasks.sweep_stalled_fanouts")
-    assert task.enabled and task.interval.every == 1 and task.interval.period == "minutes"
+    task = beat_row("inbox.0002_sweep_schedule")
+    assert task.task == "inbox.tasks.sweep_stalled_fanouts"
+    assert task.enabled and interval(task) == (1, "minutes")
 
 
 def test_the_tasks_acknowledge_late_and_have_time_limits():

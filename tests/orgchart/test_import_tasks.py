@@ -14,10 +14,10 @@ from django.core.files.base import ContentFile
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 
 from orgchart import roster, tasks
 from orgchart.models import ImportJob, ImportStatus, Member
+from tests.beat import beat_row, interval
 from tests.celery_worker import wait_for
 from tests.factories.roster import roster_row, roster_xlsx, upload
 
@@ -213,10 +213,9 @@ def test_a_job_whose_file_is_gone_fails_instead_of_crashing(street, roles):
 
 
 def test_sweep_schedule_is_stored_for_the_database_scheduler(db):
-    task = PeriodicTask.objects.get(task="orgchart.tasks.sweep_stalled_imports")
-
-    assert task.enabled
-    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    task = beat_row("orgchart.0002_import_sweep_schedule")
+    assert task.task == "orgchart.tasks.sweep_stalled_imports"
+    assert task.enabled and interval(task) == (1, "minutes")
 
 
 def test_tasks_acknowledge_late_and_have_time_limits():

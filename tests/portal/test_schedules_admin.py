@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django_celery_beat.models import PeriodicTask
+
+from tests.beat import beat_row
 
 
 @pytest.fixture
 def sweep(db):
-    return PeriodicTask.objects.get(task="orgchart.tasks.sweep_stalled_imports")
+    return beat_row("orgchart.0002_import_sweep_schedule")
 
 
 def test_the_import_sweep_is_scheduled_in_the_database(sweep):

@@ -15,6 +15,7 @@ from django_celery_beat.models import PeriodicTask
 from inbox.models import FanOut, FanOutStatus, Notification
 from residents import services_help as services
 from residents.models_help import HelpRequest, HelpStep
+from tests.beat import beat_row, interval
 from tests.celery_worker import wait_for
 from tests.residents.help_support import file, make_catalogue
 
@@ -72,8 +73,7 @@ def test_escalation_twice_on_a_worker_escalates_each_overdue_request_once(celery
 
 
 def test_the_beat_row_is_written_by_the_data_migration_once(db):
-    rows = PeriodicTask.objects.filter(
-        task="residents.tasks_help.escalate_overdue_help_requests", enabled=True
-    )
-    assert rows.count() == 1
-    assert (rows.get().interval.every, rows.get().interval.period) == (15, "minutes")
+    task = beat_row("residents.0005_help_escalation_schedule")
+    assert task.task == "residents.tasks_help.escalate_overdue_help_requests" and task.enabled
+    assert interval(task) == (15, "minutes")
+    assert PeriodicTask.objects.filter(task=task.task).count() == 1

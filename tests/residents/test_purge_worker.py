@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from celery.signals import task_postrun
 
-from residents import services
+from residents import access, services
 from residents.figures import figures_page
 from residents.models import AuditEntry, Resident
+from tests.beat import beat_row, interval
 from tests.celery_worker import wait_for
 from tests.factories.residents import register
 
@@ -34,6 +35,10 @@ def test_purge_on_a_worker_twice_clears_personal_fields_once(celery_worker, peop
     recent = register(officer, homes["flat1"], name="李四", arrived_on=dt.date(2026, 2, 5))
     services.deregister(officer, recent, dt.date(2026, 3, 20), "搬离")
     staying = register(officer, homes["flat1b"], name="王五", arrived_on=dt.date(2026, 1, 5))
+    officer2 = people["community2"]
+    for name in ("赵六", "钱七"):
+        gone = register(officer2, homes["flat2"], name=name, arrived_on=dt.date(2026, 1, 6))
+        services.deregister(officer2, gone, dt.date(2026, 2, 2), "搬离")
     results: list = []
 
     def record(sender=None, retval=None, **kwargs):
@@ -49,7 +54,7 @@ def test_purge_on_a_worker_twice_clears_personal_fields_once(celery_worker, peop
     finally:
         task_postrun.disconnect(dispatch_uid="test-purge")
 
-    assert results == [1, 0]
+    assert results == [3, 0]
     purged = Resident.objects.get(pk=old.pk)
     assert purged.purged_at is not None
     assert (
@@ -69,15 +74,20 @@ def test_purge_on_a_worker_twice_clears_personal_fields_once(celery_worker, peop
     )
     assert Resident.objects.get(pk=recent.pk).name == "李四"  # within the retention period
     assert Resident.objects.get(pk=staying.pk).name == "王五"  # still registered
-    assert AuditEntry.objects.filter(action="purge").get().count == 1  # one row for the run that purged
+    # One row per community purged, with that community and its count; the second run wrote none.
+    rows = AuditEntry.objects.filter(action="purge")
+    assert sorted((row.community_id, row.count, row.actor_id) for row in rows) == sorted(
+        [(street["community1"].pk, 1, None), (street["community2"].pk, 2, None)]
+    )
+    assert set(access.visible_audit(people["street"]).filter(action="purge")) == set(rows)
+    assert not access.visible_audit(people["community1"]).exists()  # the street reviews the trail
     page = figures_page(street["street"], dt.date(2026, 4, 1))
     per_month = next(s for s in page.sections if s.key == "per-month")
-    assert ["2026-01", 2, 0] in per_month.rows  # the purged arrival is still counted
-    assert ["2026-02", 1, 1] in per_month.rows  # and its departure
+    assert ["2026-01", 4, 0] in per_month.rows  # the purged arrivals are still counted
+    assert ["2026-02", 1, 3] in per_month.rows  # and their departures
 
 
 def test_the_beat_row_exists(db):
-    from django_celery_beat.models import PeriodicTask
-
-    task = PeriodicTask.objects.get(task="residents.tasks.purge_departed_residents")
-    assert task.enabled and task.interval.every == 1 and task.interval.period == "days"
+    task = beat_row("residents.0004_purge_schedule")
+    assert task.task == "residents.tasks.purge_departed_residents"
+    assert task.enabled and interval(task) == (1, "days")

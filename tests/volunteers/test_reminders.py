@@ -338,23 +338,28 @@ def test_reminder_policies_admin_is_not_for_plain_members(client, roles):
 @pytest.mark.parametrize(
     ("migration", "task_name", "every", "period"),
     [
-        ("volunteers.migrations.0004_reminders", "volunteers.tasks.send_due_reminders", 1, "minutes"),
-        ("activities.migrations.0004_series", "activities.tasks.generate_series_occurrences", 1, "hours"),
+        ("volunteers.0004_reminders", "volunteers.tasks.send_due_reminders", 1, "minutes"),
+        ("activities.0004_series", "activities.tasks.generate_series_occurrences", 1, "hours"),
     ],
 )
 def test_periodic_tasks_are_scheduled_for_celery_beat(db, migration, task_name, every, period):
-    import importlib
+    from tests.beat import beat_row, interval
 
-    from django.apps import apps
-    from django_celery_beat.models import PeriodicTask
+    task = beat_row(migration)
+    assert task.task == task_name
+    assert task.enabled and interval(task) == (every, period)
 
-    schedule = importlib.import_module(migration)
-    # Stored by the migration (re-applied here: a transactional test elsewhere may have flushed
-    # it), and applying it again changes nothing.
-    schedule.create_schedule(apps, None)
-    schedule.create_schedule(apps, None)
-    task = PeriodicTask.objects.get(task=task_name)
-    assert task.enabled and (task.interval.every, task.interval.period) == (every, period)
+
+def test_the_sanhui_flags_run_daily_at_half_past_six_shanghai_time(db):
+    from tests.beat import beat_row
+
+    task = beat_row("volunteers.0006_sanhui_flags_schedule")
+    assert task.task == "volunteers.tasks.flag_behind_branches" and task.enabled
+    assert (task.crontab.minute, task.crontab.hour, str(task.crontab.timezone)) == (
+        "30",
+        "6",
+        "Asia/Shanghai",
+    )
 
 
 def test_the_tasks_acknowledge_late_and_have_time_limits():

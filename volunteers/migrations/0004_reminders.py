@@ -2,7 +2,8 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.utils import timezone
+
+from core.beat import BeatRow
 
 
 # The periodic task, stored for django-celery-beat (idempotent, as the other schedules).
@@ -10,25 +11,12 @@ TASK_NAME = "volunteers: send due reminders"
 TASK = "volunteers.tasks.send_due_reminders"
 
 
-def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    every = IntervalSchedule.objects.filter(every=1, period="minutes").order_by("pk").first()
-    if every is None:
-        every = IntervalSchedule.objects.create(every=1, period="minutes")
-    _task, created = PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={"task": TASK, "interval": every, "description": "Send the reminders that are due, once each; finish those a dead worker claimed."},
-    )
-    if created:
-        # Tell a running beat that the schedule changed (what PeriodicTasks.changed does).
-        PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-
-
-def remove_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
+SCHEDULE = BeatRow(
+    name=TASK_NAME,
+    task=TASK,
+    every=1, period='minutes',
+    description='Send the reminders that are due, once each; finish those a dead worker claimed.',
+)
 
 
 class Migration(migrations.Migration):
@@ -84,5 +72,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('signup', 'offset_minutes'), name='one_reminder_per_signup_offset')],
             },
         ),
-        migrations.RunPython(create_schedule, remove_schedule),
+        SCHEDULE.operation(),
     ]
