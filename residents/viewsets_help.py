@@ -60,11 +60,14 @@ class CatalogueForm(ServiceErrorsMixin, WagtailAdminModelForm):
             self.fields["series"].queryset = access.manageable_series(user).select_related("organisation")
             self.fields["series"].label_from_instance = lambda s: f"{s.organisation.name} · {s.name}"
 
-    def validate_unique(self) -> None:
-        """Names are checked by residents.catalogue (its message names the series); estates and
-        roads, saved by the form itself, keep the model's check."""
-        if self._meta.model is ServiceArea:
-            super().validate_unique()
+    def _get_validation_exclusions(self):
+        """Series and item names are checked by residents.catalogue (its message names the
+        series; the model's unique-constraint message does not); estates and roads, saved by the
+        form itself, keep the model's checks."""
+        exclude = super()._get_validation_exclusions()
+        if self._meta.model is not ServiceArea:
+            exclude.add("name")
+        return exclude
 
 
 def _service_kwargs(form) -> dict:
