@@ -252,3 +252,25 @@ def test_members_and_the_anonymous_get_no_admin(client, roles, cat, role):
         assert client.get(path).status_code in (302, 403, 404)
     client.post(f"{ITEMS}/edit/{cat['meals'].pk}/", _form(cat["series"]["c1"], name="改名"))
     assert ServiceItem.objects.get(pk=cat["meals"].pk).name == "助餐"
+
+
+def test_the_item_list_takes_the_same_queries_for_ten_times_the_items(client, roles, cat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(roles["street_secretary"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{ITEMS}/").status_code == 200
+        return len(queries)
+
+    client.get(f"{ITEMS}/")  # warm caches (site, menu)
+    once = count()
+    series = cat["series"]["c1"]
+    ServiceItem.objects.bulk_create(
+        ServiceItem(series=series, name=f"项目{n}", due_unit=DueUnit.WORKING_DAYS if n % 2 else DueUnit.HOURS)
+        for n in range(40)
+    )
+    assert ServiceItem.objects.count() >= 10 * 4
+    assert count() == once
