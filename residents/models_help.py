@@ -2,7 +2,8 @@
 help line (求助电话) and requests routed to the community that must answer them.
 
 - ServiceSeries → ServiceItem: a community's catalogue (or the street's own, street-wide items),
-  each item with the hours within which a request for it must be closed.
+  each item with the time within which a request for it must be closed: hours (urgent items) or
+  working days (residents.due: weekends and Chinese public holidays skipped, 调休 days worked).
 - ServiceArea: the estates and roads (小区/路) a community covers; a request's address is matched
   against them to route it (residents.services_help.route_address). Unmatched: the street's queue.
 - HelpRequest: who asked (a login, or a resident by name and phone: the phone encrypted, shown
@@ -20,6 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.masking import mask_mobile
 from orgchart import crypto
@@ -29,6 +31,15 @@ from orgchart.models import Organisation
 DESCRIPTION_MAX = 2000
 ADDRESS_MAX = 200
 OUTCOME_MAX = 2000
+
+
+DUE_HOURS_MAX = 720
+DUE_WORKING_DAYS_MAX = 60
+
+
+class DueUnit(models.TextChoices):
+    HOURS = "hours", _("hours")
+    WORKING_DAYS = "working_days", _("working days")
 
 
 class ServiceSeries(models.Model):
@@ -64,13 +75,34 @@ class ServiceItem(models.Model):
     )
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), blank=True, max_length=1000)
+    due_unit = models.CharField(
+        _("answer time counted in"),
+        max_length=12,
+        choices=DueUnit.choices,
+        default=DueUnit.HOURS,
+        help_text=_("Hours for urgent items; working days skip weekends and public holidays."),
+    )
     due_hours = models.PositiveSmallIntegerField(
         _("answer within (hours)"),
         default=72,
-        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        validators=[MinValueValidator(1), MaxValueValidator(DUE_HOURS_MAX)],
         help_text=_("A request for this item is overdue after this many hours and goes to the street."),
     )
-    active = models.BooleanField(_("offered"), default=True)
+    due_working_days = models.PositiveSmallIntegerField(
+        _("answer within (working days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(DUE_WORKING_DAYS_MAX)],
+        help_text=_(
+            "Used when the answer time is counted in working days: due at the end of that working day."
+        ),
+    )
+    active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_(
+            "Untick to stop offering the item: it leaves the public form, its requests and figures stay."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -81,6 +113,15 @@ class ServiceItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def due_display(self) -> str:
+        """ "24 小时" / "3 个工作日": the answer time as residents and staff read it."""
+        if self.due_unit == DueUnit.WORKING_DAYS:
+            return ngettext("%(n)d working day", "%(n)d working days", self.due_working_days) % {
+                "n": self.due_working_days
+            }
+        return ngettext("%(n)d hour", "%(n)d hours", self.due_hours) % {"n": self.due_hours}
 
 
 class ServiceArea(models.Model):

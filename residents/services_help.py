@@ -30,6 +30,7 @@ from orgchart.models import Organisation
 from orgchart.validators import clean_mobile, clean_name
 
 from . import access_help as access
+from . import due
 from .models_help import (
     ADDRESS_MAX,
     DESCRIPTION_MAX,
@@ -229,7 +230,8 @@ def submit_request(
 
     Web form: a logged-in member (their own name), or anyone with a name and a mobile. Help line
     (channel "phone"): recorded by a post-holder of the street or a community, with the caller's
-    name and mobile. Routed by the address (route_address), due `item.due_hours` from now."""
+    name and mobile. Routed by the address (route_address); due by the item's answer time from
+    now (residents.due: hours, or working days), computed once here."""
     if channel not in HelpChannel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     if channel == HelpChannel.PHONE and not access.may_record_calls(actor, street):
@@ -271,7 +273,7 @@ def submit_request(
             requester_name=who,
             recorded_by=actor if channel == HelpChannel.PHONE else None,
             code_hash=code_hash(code),
-            due_at=now + dt.timedelta(hours=item.due_hours),
+            due_at=due.due_at(item, now),
             created_at=now,
         )
         request.set_phone(mobile)
@@ -380,7 +382,9 @@ def close(request: HelpRequest, outcome: str | None, *, actor) -> HelpRequest:
 def escalate_overdue(now: dt.datetime | None = None) -> list[int]:
     """Pass every open request past its due time to the street, once: a conditional update claims
     it (escalated_at still empty), so a rerun or a second worker escalates nothing twice. The
-    street's post-holders and the requester (with a login) are told. Returns the ids escalated."""
+    requester (with a login) is told, and in one message each the post-holders of the answering
+    community and of the street (orgchart.access.manager_users reads the rule upwards: the
+    community's managers include the street's). Returns the ids escalated."""
     now = now or timezone.now()
     done: list[int] = []
     candidates = list(
@@ -407,6 +411,6 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[int]:
             except IntegrityError:  # escalated once already (the constraint): nothing more
                 continue
             _tell_requester(request, step)
-            _tell_staff(request, step, request.street)
+            _tell_staff(request, step, request.answering_organisation)
             done.append(pk)
     return done

@@ -4,8 +4,10 @@ help requests, in a "Help requests" menu group with links to the staff pages and
 Scoped by AccessRulePolicy on the row's community (residents.access_help's rule): a community's
 post-holders edit their community's catalogue only (another community's rows and forged ids: 404;
 choices offer only their own community); the street's edit every community's and keep street-wide
-series on the street itself. Nothing is deleted that requests point at: an item is withdrawn by
-unticking "offered" (series and items have no delete view); an estate or road may be deleted.
+series on the street itself. Series and items are written through residents.catalogue (its
+checks and Chinese messages shown on the form); nothing is deleted that requests point at: an
+item is stopped by unticking "offered", and only an unused item or series is deleted (the delete
+page of a used one goes back to its edit page with the reason). An estate or road may be deleted.
 """
 
 from __future__ import annotations
@@ -22,15 +24,20 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from core.admin.forms import ServiceErrorsMixin
 from core.admin.policies import AccessRulePolicy
-from core.admin.views import ScopedSingleObjectMixin
+from core.admin.views import ScopedSingleObjectMixin, ServiceDeleteMixin, ServiceSaveMixin
 from core.admin.viewsets import ScopedModelViewSet
 
 from . import access_help as access
+from . import catalogue
 from .models_help import ServiceArea, ServiceItem, ServiceSeries
 
 HELP_POLICIES = {
-    ServiceSeries: AccessRulePolicy(ServiceSeries, org_field="organisation"),
-    ServiceItem: AccessRulePolicy(ServiceItem, org_field="series__organisation"),
+    ServiceSeries: AccessRulePolicy(
+        ServiceSeries, org_field="organisation", actions={"add", "change", "view", "delete"}
+    ),
+    ServiceItem: AccessRulePolicy(
+        ServiceItem, org_field="series__organisation", actions={"add", "change", "view", "delete"}
+    ),
     ServiceArea: AccessRulePolicy(
         ServiceArea, org_field="community", actions={"add", "change", "view", "delete"}
     ),
@@ -52,6 +59,59 @@ class CatalogueForm(ServiceErrorsMixin, WagtailAdminModelForm):
         if "series" in self.fields:
             self.fields["series"].queryset = access.manageable_series(user).select_related("organisation")
             self.fields["series"].label_from_instance = lambda s: f"{s.organisation.name} · {s.name}"
+
+    def _get_validation_exclusions(self):
+        """Series and item names are checked by residents.catalogue (its message names the
+        series; the model's unique-constraint message does not); estates and roads, saved by the
+        form itself, keep the model's checks."""
+        exclude = super()._get_validation_exclusions()
+        if self._meta.model is not ServiceArea:
+            exclude.add("name")
+        return exclude
+
+
+def _service_kwargs(form) -> dict:
+    return {name: form.cleaned_data.get(name) for name in form.fields}
+
+
+class SeriesCreateView(ServiceSaveMixin, generic.CreateView):
+    log_action = "wagtail.create"
+
+    def call_service(self, form) -> ServiceSeries:
+        return catalogue.save_series(actor=self.request.user, **_service_kwargs(form))
+
+
+class SeriesEditView(ScopedSingleObjectMixin, ServiceSaveMixin, generic.EditView):
+    def call_service(self, form) -> ServiceSeries:
+        return catalogue.save_series(actor=self.request.user, series=self.object, **_service_kwargs(form))
+
+
+class SeriesDeleteView(ScopedSingleObjectMixin, ServiceDeleteMixin, generic.DeleteView):
+    def refusal_reason(self) -> str | None:
+        return catalogue.series_refusal(self.object)
+
+    def call_service(self) -> None:
+        catalogue.delete_series(self.object, actor=self.request.user)
+
+
+class ItemCreateView(ServiceSaveMixin, generic.CreateView):
+    log_action = "wagtail.create"
+
+    def call_service(self, form) -> ServiceItem:
+        return catalogue.save_item(actor=self.request.user, **_service_kwargs(form))
+
+
+class ItemEditView(ScopedSingleObjectMixin, ServiceSaveMixin, generic.EditView):
+    def call_service(self, form) -> ServiceItem:
+        return catalogue.save_item(actor=self.request.user, item=self.object, **_service_kwargs(form))
+
+
+class ItemDeleteView(ScopedSingleObjectMixin, ServiceDeleteMixin, generic.DeleteView):
+    def refusal_reason(self) -> str | None:
+        return catalogue.item_refusal(self.object)
+
+    def call_service(self) -> None:
+        catalogue.delete_item(self.object, actor=self.request.user)
 
 
 class ScopedEditView(ScopedSingleObjectMixin, generic.EditView):
@@ -107,7 +167,11 @@ class ServiceSeriesViewSet(CatalogueViewSet):
     name = "residents_service_series"
     url_prefix = "residents/service-series"
     index_view_class = SeriesIndexView
+    add_view_class = SeriesCreateView
+    edit_view_class = SeriesEditView
+    delete_view_class = SeriesDeleteView
     form_fields = ("organisation", "name", "order")
+    deletable = True
 
 
 class ItemIndexView(generic.IndexView):
@@ -124,7 +188,7 @@ class ItemIndexView(generic.IndexView):
             self._get_title_column("name"),
             Column("series", label=gettext_lazy("Series"), accessor="series.name"),
             Column("organisation", label=gettext_lazy("Community"), accessor="series.organisation.name"),
-            Column("due_hours", label=gettext_lazy("Answer within (hours)")),
+            Column("due_display", label=gettext_lazy("Answer within")),
             Column("active", label=gettext_lazy("Offered")),
         ]
 
@@ -135,7 +199,20 @@ class ServiceItemViewSet(CatalogueViewSet):
     name = "residents_service_items"
     url_prefix = "residents/service-items"
     index_view_class = ItemIndexView
-    form_fields = ("series", "name", "description", "due_hours", "active", "order")
+    add_view_class = ItemCreateView
+    edit_view_class = ItemEditView
+    delete_view_class = ItemDeleteView
+    form_fields = (
+        "series",
+        "name",
+        "description",
+        "due_unit",
+        "due_hours",
+        "due_working_days",
+        "active",
+        "order",
+    )
+    deletable = True
 
 
 class AreaIndexView(generic.IndexView):

@@ -6,7 +6,9 @@ keeps street-wide legal aid and employment help. Help requests in every state: i
 one received, one accepted, one being handled, one closed on time, one closed late, one overdue
 and escalated to the street; one in the street's queue (an address no community lists); one filed
 by dangyuan (a login: the inbox tells them each step); and a closed one in every other community,
-so the figures show each community.
+so the figures show each community. Items are answered in hours (urgent ones) or working days
+(法律援助, 就业援助, certificates); SQ01's 管道疏通 is no longer offered (stopped after a request
+was answered: it is off the public form, its request and figures stay).
 """
 
 from __future__ import annotations
@@ -16,21 +18,32 @@ import datetime as dt
 from django.utils import timezone
 
 from orgchart.models import COMMUNITY_KINDS, Organisation
+from residents import catalogue
 from residents import services_help as services
-from residents.models_help import HelpChannel, HelpRequest, ServiceArea, ServiceItem, ServiceSeries
+from residents.models_help import DueUnit, HelpChannel, HelpRequest, ServiceArea, ServiceItem, ServiceSeries
 
 from ..seed import SeedContext
 from ..tables import ROADS
 
+# Answer times: a number is hours (urgent items); "N个工作日" is working days.
 COMMUNITY_SERIES = (
-    ("社会福利服务", (("助餐送餐", 24), ("助浴助洁", 48), ("居家养老上门探访", 72), ("残疾人帮扶", 72))),
+    (
+        "社会福利服务",
+        (("助餐送餐", 24), ("助浴助洁", 48), ("居家养老上门探访", "3个工作日"), ("残疾人帮扶", "3个工作日")),
+    ),
     ("便民利民服务", (("家电维修", 48), ("代购代办", 24), ("管道疏通", 24))),
-    ("社会事务服务", (("居住证明开具", 72), ("医保社保咨询", 72), ("邻里纠纷调解", 48))),
+    ("社会事务服务", (("居住证明开具", "3个工作日"), ("医保社保咨询", "3个工作日"), ("邻里纠纷调解", 48))),
 )
 STREET_SERIES = (
-    ("法律援助", (("法律咨询", 72), ("法律援助申请", 120))),
-    ("就业援助", (("职业介绍", 120), ("技能培训报名", 120))),
+    ("法律援助", (("法律咨询", "3个工作日"), ("法律援助申请", "5个工作日"))),
+    ("就业援助", (("职业介绍", "5个工作日"), ("技能培训报名", "10个工作日"))),
 )
+
+
+def _due(time) -> dict:
+    if isinstance(time, int):
+        return {"due_unit": DueUnit.HOURS, "due_hours": time}
+    return {"due_unit": DueUnit.WORKING_DAYS, "due_working_days": int(time.removesuffix("个工作日"))}
 
 
 def _catalogue(org: Organisation, series_table) -> list[ServiceItem]:
@@ -38,8 +51,8 @@ def _catalogue(org: Organisation, series_table) -> list[ServiceItem]:
     for order, (name, rows) in enumerate(series_table):
         series = ServiceSeries.objects.create(organisation=org, name=name, order=order)
         items += ServiceItem.objects.bulk_create(
-            ServiceItem(series=series, name=item, due_hours=hours, order=n)
-            for n, (item, hours) in enumerate(rows)
+            ServiceItem(series=series, name=item, order=n, **_due(time))
+            for n, (item, time) in enumerate(rows)
         )
     return items
 
@@ -101,6 +114,11 @@ def seed(ctx: SeedContext) -> None:
         created_at=now - dt.timedelta(days=4), due_at=now - dt.timedelta(days=1)
     )
     services.escalate_overdue(now)
+    pipes = catalogues[sq01.pk][6]
+    fixed = ask(pipes, "厨房下水道堵塞。", "冯阿姨")
+    services.accept(fixed, actor=shequ)
+    services.close(fixed, "物业已疏通。", actor=shequ)
+    catalogue.stop_offering(pipes, actor=shequ)  # now the estate's property company does it
     ask(street_items[0], "租房合同纠纷，想咨询律师。", "孙先生", address="外环路1号（未列入任何社区）")
     ask(meals, "母亲腿脚不便，想为她申请送餐。", "", actor=dangyuan)
     for community in communities:

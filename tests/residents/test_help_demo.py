@@ -55,3 +55,15 @@ def test_shequ_answers_sq01_only_and_the_street_sees_all(demo):
     mine = access_help.handled_requests(shequ)
     assert mine.exists() and not mine.exclude(community__code="SQ01").exists()
     assert access_help.handled_requests(jiedao).count() == HelpRequest.objects.count()
+
+
+def test_items_in_hours_and_in_working_days_and_one_stopped_with_its_history(demo, client):
+    from residents.models_help import DueUnit, ServiceItem
+
+    assert ServiceItem.objects.filter(due_unit=DueUnit.HOURS).exists()
+    legal = ServiceItem.objects.get(name="法律咨询")
+    assert (legal.due_unit, legal.due_working_days) == (DueUnit.WORKING_DAYS, 3)
+    stopped = ServiceItem.objects.get(active=False)
+    assert stopped.name == "管道疏通" and stopped.series.organisation.code == "SQ01"
+    assert HelpRequest.objects.filter(item=stopped, status=HelpStatus.CLOSED).exists()
+    assert f'value="{stopped.pk}"' not in client.get("/help/").content.decode()

@@ -64,3 +64,37 @@ def test_export_is_a_workbook_by_community_and_item(client, roles, filled):
     rows = list(first.iter_rows(values_only=True))
     assert ("第1社区党委", 2, 0, 2, 1, "50%") in rows
     assert ("第1社区党委", "助餐", 2) in list(second.iter_rows(values_only=True))
+
+
+def test_every_cell_of_the_figures_page_has_a_data_label_for_phones(client, roles, street, filled):
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cells: list[dict] = []
+            self.in_body = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tbody":
+                self.in_body = True
+            elif self.in_body and tag in ("td", "th"):
+                self.cells.append(dict(attrs))
+
+        def handle_endtag(self, tag):
+            if tag == "tbody":
+                self.in_body = False
+
+    for role, query in (("street_secretary", ""), ("community_secretary", "")):
+        client.force_login(roles[role])
+        parser = Cells()
+        parser.feed(client.get(f"/residents/help/figures/{query}").content.decode())
+        assert len(parser.cells) >= 5
+        assert all(cell.get("data-label", "").strip() for cell in parser.cells), parser.cells
+    # a community with no requests: no table of empty cells, the words "no help requests"
+    HelpRequest.objects.all().delete()
+    client.force_login(roles["community_secretary"])
+    page = client.get("/residents/help/figures/").content.decode()
+    parser = Cells()
+    parser.feed(page)
+    assert all(cell.get("data-label", "").strip() for cell in parser.cells)

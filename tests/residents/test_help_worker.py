@@ -1,5 +1,6 @@
 """escalate_overdue_help_requests on a REAL Celery worker, run twice: each overdue request is
-escalated once (one step, one message per person), a closed or not-yet-due one never. The beat
+escalated once (one step, one message per person: the requester, the street's and the answering
+community's post-holders), a closed or not-yet-due one never. The beat
 row from the data migration is checked in a plain test (a transactional test's flush removes it)."""
 
 from __future__ import annotations
@@ -69,6 +70,15 @@ def test_escalation_twice_on_a_worker_escalates_each_overdue_request_once(celery
     recipients = {recipient for recipient, _cause in per_cause}
     assert roles["street_secretary"].pk in recipients  # the street hears
     assert roles["member"].pk in recipients  # the member requester hears
+    # the community answering them hears too, once per request (one message for both requests each)
+    for request in (overdue_anonymous, overdue_member):
+        escalated = Notification.objects.filter(
+            cause_key__startswith=f"help-request:{request.pk}:staff-escalated-"
+        )
+        heard = Counter(escalated.values_list("recipient_id", flat=True))
+        assert heard[roles["community_secretary"].pk] == 1
+        assert heard[roles["street_secretary"].pk] == 1
+        assert roles["member"].pk not in heard
     assert not Notification.objects.filter(cause_key__startswith=f"help-request:{closed.pk}:").exists()
 
 
