@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('residents', '0005_help_escalation_schedule'),
+        ('residents', '0006_landlord_logins'),
     ]
 
     operations = [
