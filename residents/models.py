@@ -12,11 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.masking import mask_id_number, mask_mobile
+from core.masking import mask_mobile
 from core.tree import SubtreeQuerySet
-from orgchart import crypto
 from orgchart.models import Gender, Organisation
-from orgchart.validators import normalise_id_number
+from orgchart.personal import IdNumberMixin
 
 
 class Category(models.TextChoices):
@@ -93,7 +92,7 @@ class ResidentQuerySet(SubtreeQuerySet):
         return self.filter(left_on__isnull=True)
 
 
-class Resident(models.Model):
+class Resident(IdNumberMixin, models.Model):
     """One registration: from arrival to deregistration. A person who comes back is a new row."""
 
     community = models.ForeignKey(
@@ -161,19 +160,6 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
-
-    def set_id_number(self, value: str | None) -> None:
-        value = normalise_id_number(value or "")
-        if not value:
-            self.id_number_encrypted, self.id_number_hash, self.id_number_masked = "", None, ""
-            return
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_hash = crypto.lookup_hash(value)
-        self.id_number_masked = mask_id_number(value)
 
     @property
     def masked_phone(self) -> str:
