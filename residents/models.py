@@ -8,6 +8,7 @@ the housing they live in; every page, export and figure scopes by it (residents.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -183,10 +184,11 @@ class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     MOVED = "moved", _("Moved within the street")
     LEFT = "left", _("Deregistered")
+    CORRECTED = "corrected", _("Corrected")
 
 
 class ResidentEvent(models.Model):
-    """The history of a registration: registered, each move, deregistered."""
+    """The history of a registration: registered, each move, each correction, deregistered."""
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=EventKind.choices)
@@ -200,6 +202,9 @@ class ResidentEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A correction: [{"field": name, "old": shown, "new": shown}] (the ID number masked) and why.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -210,12 +215,24 @@ class ResidentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.happened_on}"
 
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """A correction's changes as (field label, old, new), labels in the reader's language."""
+        lines = []
+        for change in self.changes or ():
+            try:
+                label = str(Resident._meta.get_field(change["field"]).verbose_name)
+            except FieldDoesNotExist:  # a field renamed since: show its stored name
+                label = str(change.get("field", ""))
+            lines.append((label, str(change.get("old", "")), str(change.get("new", ""))))
+        return lines
+
 
 class AuditAction(models.TextChoices):
     READ = "read", _("Read the full record")
     REGISTER = "register", _("Registered")
     MOVE = "move", _("Moved")
     LEAVE = "leave", _("Deregistered")
+    CORRECT = "correct", _("Corrected")
     EXPORT = "export", _("Exported")
     PURGE = "purge", _("Personal data removed")
 

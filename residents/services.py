@@ -109,6 +109,13 @@ def _clean_registration(data: Registration, errors: dict) -> dict:
         if not cleaned["course"]:
             errors["course"] = _("Study: give the course.")
     _check_arrival(data.arrived_on, errors)
+    if (
+        data.birth_date
+        and data.arrived_on
+        and data.arrived_on < data.birth_date
+        and "arrived_on" not in errors
+    ):
+        errors["arrived_on"] = _("The arrival date cannot be before the birth date.")
     return cleaned
 
 
