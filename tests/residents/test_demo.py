@@ -78,3 +78,12 @@ def test_the_figures_page_shows_the_demo(client, demo):
     assert keys[:3] == ["by-category", "per-month", "overcrowded"]
     overcrowded = response.context["page"].sections[2]
     assert len(overcrowded.rows) == 1
+
+
+def test_demo_has_one_corrected_registration_with_its_reason(client, demo):
+    corrected = Resident.objects.registered().get(events__kind="corrected")
+    event = corrected.events.get(kind="corrected")
+    assert corrected.phone == "13916668888" and event.reason and event.changes[0]["field"] == "phone"
+    client.force_login(_user("jiedao"))
+    page = client.get(f"/residents/{corrected.pk}/").content.decode()
+    assert 'data-testid="correction"' in page and event.reason in page
