@@ -119,6 +119,8 @@ def correct(actor, resident: Resident, changes: Mapping[str, object], reason: st
             _("A landlord may correct a tenant's mobile only; ask the community office for the rest.")
         )
     resident = _locked_current(resident)
+    if not access.can_correct_phone(actor, resident):  # moved out of reach meanwhile
+        raise PermissionDenied(_("You may not correct this registration."))
     before = current_values(resident)
     wanted = {**before, **changes}
     errors: dict = {}
