@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.dates import add_years
-from core.masking import mask_id_number, mask_mobile
+from core.masking import mask_mobile
 from core.tree import SubtreeQuerySet
 
-from . import crypto
-from .validators import normalise_id_number, validate_id_number, validate_mobile
+from .personal import IdNumberMixin
+from .validators import validate_id_number, validate_mobile
 
 
 class PathField(models.CharField):
@@ -161,7 +161,7 @@ class MemberQuerySet(SubtreeQuerySet):
         return self.filter(left_on__isnull=True)
 
 
-class Member(models.Model):
+class Member(IdNumberMixin, models.Model):
     name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
@@ -204,20 +204,6 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    # Identity number: encrypted at rest, hashed for look-ups, masked for display.
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
-
-    def set_id_number(self, value: str | None) -> None:
-        value = normalise_id_number(value or "")
-        if not value:
-            self.id_number_encrypted, self.id_number_hash, self.id_number_masked = "", None, ""
-            return
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_hash = crypto.lookup_hash(value)
-        self.id_number_masked = mask_id_number(value)
 
     @property
     def masked_mobile(self) -> str:

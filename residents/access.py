@@ -3,9 +3,10 @@
 - Officers: holders of a current post in a street or community committee (orgchart's rule,
   managed_paths, kept to the street and community levels — a branch secretary is not an officer
   here). A community's officers see that community's residents and housing only; the street's see
-  the whole street. They register, move and deregister in those communities.
+  the whole street. They register, move, correct and deregister in those communities.
 - A landlord (a Landlord row linked to the login) sees their own housing and its tenants, and
-  registers and deregisters tenants of their own housing only; no one else's.
+  registers and deregisters tenants of their own housing only; no one else's. They may correct
+  their current tenants' mobile, nothing else (the rest is checked against papers at the office).
 - Lists show residents masked (family name, masked ID number and mobile). The full record is read
   on its own page by an officer of the resident's community, and every such read is audited
   (residents.audit). A landlord never reads a full record.
@@ -129,14 +130,28 @@ def can_move(user, resident: Resident) -> bool:
     return resident.is_registered and is_officer_of(user, resident.community)
 
 
-def can_deregister(user, resident: Resident) -> bool:
-    if not resident.is_registered:
-        return False
-    if is_officer_of(user, resident.community):
-        return True
+def _is_landlord_of(user, resident: Resident) -> bool:
     landlord = landlord_for(user)
     return (
         landlord is not None and resident.housing is not None and resident.housing.landlord_id == landlord.pk
+    )
+
+
+def can_deregister(user, resident: Resident) -> bool:
+    if not resident.is_registered:
+        return False
+    return is_officer_of(user, resident.community) or _is_landlord_of(user, resident)
+
+
+def can_correct(user, resident: Resident) -> bool:
+    """Correct every detail of a current registration: officers of the resident's community."""
+    return resident.is_registered and not resident.is_purged and is_officer_of(user, resident.community)
+
+
+def can_correct_phone(user, resident: Resident) -> bool:
+    """Correct the mobile only: also the landlord of a current tenant (who reads no full record)."""
+    return can_correct(user, resident) or (
+        resident.is_registered and not resident.is_purged and _is_landlord_of(user, resident)
     )
 
 

@@ -8,15 +8,15 @@ the housing they live in; every page, export and figure scopes by it (residents.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.masking import mask_id_number, mask_mobile
+from core.masking import mask_mobile
 from core.tree import SubtreeQuerySet
-from orgchart import crypto
 from orgchart.models import Gender, Organisation
-from orgchart.validators import normalise_id_number
+from orgchart.personal import IdNumberMixin
 
 
 class Category(models.TextChoices):
@@ -93,7 +93,7 @@ class ResidentQuerySet(SubtreeQuerySet):
         return self.filter(left_on__isnull=True)
 
 
-class Resident(models.Model):
+class Resident(IdNumberMixin, models.Model):
     """One registration: from arrival to deregistration. A person who comes back is a new row."""
 
     community = models.ForeignKey(
@@ -163,19 +163,6 @@ class Resident(models.Model):
         return self.name or f"#{self.pk}"
 
     @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
-
-    def set_id_number(self, value: str | None) -> None:
-        value = normalise_id_number(value or "")
-        if not value:
-            self.id_number_encrypted, self.id_number_hash, self.id_number_masked = "", None, ""
-            return
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_hash = crypto.lookup_hash(value)
-        self.id_number_masked = mask_id_number(value)
-
-    @property
     def masked_phone(self) -> str:
         return mask_mobile(self.phone)
 
@@ -197,10 +184,11 @@ class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     MOVED = "moved", _("Moved within the street")
     LEFT = "left", _("Deregistered")
+    CORRECTED = "corrected", _("Corrected")
 
 
 class ResidentEvent(models.Model):
-    """The history of a registration: registered, each move, deregistered."""
+    """The history of a registration: registered, each move, each correction, deregistered."""
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=EventKind.choices)
@@ -214,6 +202,9 @@ class ResidentEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A correction: [{"field": name, "old": shown, "new": shown}] (the ID number masked) and why.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -224,12 +215,24 @@ class ResidentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.happened_on}"
 
+    def change_lines(self) -> list[tuple[str, str, str]]:
+        """A correction's changes as (field label, old, new), labels in the reader's language."""
+        lines = []
+        for change in self.changes or ():
+            try:
+                label = str(Resident._meta.get_field(change["field"]).verbose_name)
+            except FieldDoesNotExist:  # a field renamed since: show its stored name
+                label = str(change.get("field", ""))
+            lines.append((label, str(change.get("old", "")), str(change.get("new", ""))))
+        return lines
+
 
 class AuditAction(models.TextChoices):
     READ = "read", _("Read the full record")
     REGISTER = "register", _("Registered")
     MOVE = "move", _("Moved")
     LEAVE = "leave", _("Deregistered")
+    CORRECT = "correct", _("Corrected")
     EXPORT = "export", _("Exported")
     PURGE = "purge", _("Personal data removed")
     # Landlords and housing (residents.services_housing): old → new values in the detail.

@@ -109,7 +109,36 @@ def _clean_registration(data: Registration, errors: dict) -> dict:
         if not cleaned["course"]:
             errors["course"] = _("Study: give the course.")
     _check_arrival(data.arrived_on, errors)
+    if (
+        data.birth_date
+        and data.arrived_on
+        and data.arrived_on < data.birth_date
+        and "arrived_on" not in errors
+    ):
+        errors["arrived_on"] = _("The arrival date cannot be before the birth date.")
     return cleaned
+
+
+def _current_registration(id_hash: str, *, exclude_pk: int | None = None) -> Resident | None:
+    """The current registration with this keyed hash of an ID number (another than `exclude_pk`)."""
+    found = Resident.objects.registered().select_related("community").filter(id_number_hash=id_hash)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+def _check_duplicate(actor, id_number: str, errors: dict, *, exclude_pk: int | None = None) -> None:
+    existing = _current_registration(crypto.lookup_hash(id_number), exclude_pk=exclude_pk)
+    if existing is not None:
+        errors["id_number"] = _duplicate_message(actor, existing)
+
+
+def _lost_race_message(actor, id_hash: str, *, exclude_pk: int | None = None) -> str:
+    """The unique constraint refused the row: tell about the registration that won, if it stands."""
+    existing = _current_registration(id_hash, exclude_pk=exclude_pk)
+    if existing is not None:
+        return _duplicate_message(actor, existing)
+    return _("Someone registered this ID number at the same moment. Check the registrations and try again.")
 
 
 def _duplicate_message(actor, existing: Resident) -> str:
@@ -133,14 +162,7 @@ def register(actor, data: Registration) -> Resident:
     cleaned = _clean_registration(data, errors)
     Housing.objects.select_for_update().filter(pk=data.housing.pk).first()  # one registration at a time
     if "id_number" in cleaned:
-        existing = (
-            Resident.objects.registered()
-            .select_related("community")
-            .filter(id_number_hash=crypto.lookup_hash(cleaned["id_number"]))
-            .first()
-        )
-        if existing is not None:
-            errors["id_number"] = _duplicate_message(actor, existing)
+        _check_duplicate(actor, cleaned["id_number"], errors)
     _check_beds(data.housing, cleaned.get("over_beds_reason", ""), errors)
     if errors:
         raise ValidationError(errors)
@@ -167,7 +189,7 @@ def register(actor, data: Registration) -> Resident:
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:  # a concurrent registration of the same person won the race
-        raise ValidationError({"id_number": _duplicate_message(actor, resident)}) from exc
+        raise ValidationError({"id_number": _lost_race_message(actor, resident.id_number_hash)}) from exc
     ResidentEvent.objects.create(
         resident=resident,
         kind=EventKind.REGISTERED,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_figures, views_housing
+from . import views, views_correct, views_figures, views_housing
 
 app_name = "residents"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/", views.resident_detail, name="detail"),
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/leave/", views.leave, name="leave"),
+    path("<int:pk>/correct/", views_correct.correct, name="correct"),
     path("export/", views.export_view, name="export"),
     path("audit/", views.audit_trail, name="audit"),
     path("figures/", views_figures.figures, name="figures"),

@@ -96,7 +96,12 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "residents/detail.html",
-        {"resident": resident, "events": events, "can_move": access.can_move(request.user, resident)},
+        {
+            "resident": resident,
+            "events": events,
+            "can_move": access.can_move(request.user, resident),
+            "can_correct": access.can_correct(request.user, resident),
+        },
     )
 
 

@@ -6,7 +6,8 @@ by the street secretary `jiedao`.
   flat's beds are corrected (3 → 2) afterwards, so its audit row shows the old and new values.
 - Residents in every category (joining family, study, work, other); some deregistered, one moved
   within the street, one flat of `fangdong` overcrowded (群租: more tenants than beds, with the
-  reason recorded), and one departure old enough to be purged by the retention task, which runs.
+  reason recorded), one registration corrected (its mobile, with the reason, in its history), and
+  one departure old enough to be purged by the retention task, which runs.
 - Every registration and move is in the audit trail, so the street sees it at /residents/audit/.
 The number of flats grows with the scale; the special cases stay one each.
 """
@@ -19,7 +20,7 @@ import random
 from django.utils import timezone
 
 from orgchart.validators import build_id_number
-from residents import services, services_housing
+from residents import corrections, services, services_housing
 from residents.models import Housing, Resident
 
 from ..seed import SeedContext
@@ -142,6 +143,9 @@ def seed(ctx: SeedContext) -> None:
                 "工作变动，离开本街道",
             )
             left += 1
+    # One registration corrected (a mistyped mobile), shown in its history.
+    typo = Resident.objects.registered().filter(housing=flats[0]).order_by("-pk").first()
+    corrections.correct(officer, typo, {"phone": "13916668888"}, "登记时手机号录入有误，已与本人核对")
     # One moved within the street, from SQ01 to SQ02.
     mover = Resident.objects.registered().filter(housing=flats[0]).order_by("pk").first()
     target = next(f for f in flats if f.community == ctx.orgs["SQ02"])

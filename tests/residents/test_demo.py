@@ -87,3 +87,12 @@ def test_demo_landlord_logins_are_plain_logins_and_one_flat_has_its_beds_correct
     corrected = AuditEntry.objects.filter(action="housing", detail__contains="3 → 2")
     assert corrected.count() == 1
     assert Housing.objects.filter(beds=2).exists()
+
+
+def test_demo_has_one_corrected_registration_with_its_reason(client, demo):
+    corrected = Resident.objects.registered().get(events__kind="corrected")
+    event = corrected.events.get(kind="corrected")
+    assert corrected.phone == "13916668888" and event.reason and event.changes[0]["field"] == "phone"
+    client.force_login(_user("jiedao"))
+    page = client.get(f"/residents/{corrected.pk}/").content.decode()
+    assert 'data-testid="correction"' in page and event.reason in page
