@@ -391,12 +391,13 @@ def test_a_landlord_cannot_edit_their_own_housing_or_row_in_the_service(people, 
 
 
 def test_the_landlords_name_reads_as_a_persons_name(people):
-    assert str(Landlord._meta.get_field("name").verbose_name) == "landlord's name"
+    # Read as a person's name (姓名), not the generic 名称, in the model, the form and the admin.
     assert zh("landlord's name") == "房东姓名" and zh("Landlord's name") == "房东姓名"
+    assert str(Landlord._meta.get_field("name").verbose_name) == zh("landlord's name")
     form = LandlordForm(communities=Landlord.objects.none())
-    assert str(form.fields["name"].label) == "Landlord's name"
+    assert str(form.fields["name"].label) == zh("Landlord's name")
     view = LandlordIndexView()
-    assert str(view.columns[0].label) == "Landlord's name"
+    assert str(view.columns[0].label) == zh("Landlord's name")
 
 
 def test_the_edit_pages_are_reached_from_the_housing_list(client, people, homes):
