@@ -75,7 +75,9 @@ def _new_member(**overrides) -> Callable[[dict], dict]:
     return body
 
 
-TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+# Computed when the module is collected: a week ahead stays in the future if the run crosses
+# midnight in Shanghai (a day ahead did not: CI failed at 00:00 Asia/Shanghai).
+NEXT_WEEK = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
 
 CASES = [
     # POST /api/organisations/
@@ -286,7 +288,7 @@ CASES = [
         "member: birth date in future",
         "post",
         lambda c: MEMBERS,
-        _new_member(birth_date=TOMORROW, id_number=""),
+        _new_member(birth_date=NEXT_WEEK, id_number=""),
         ("birth_date",),
     ),
     Bad("member: unknown gender", "post", lambda c: MEMBERS, _new_member(gender="x"), ("gender",)),
@@ -389,7 +391,7 @@ CASES = [
         "transfer: dated in the future",
         "post",
         _member("own_member", "transfer/"),
-        lambda c: {"outside_organisation": "外区党委", "on": TOMORROW},
+        lambda c: {"outside_organisation": "外区党委", "on": NEXT_WEEK},
         ("non_field_errors",),
     ),
     Bad(
